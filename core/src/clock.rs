@@ -1,0 +1,1 @@
+//! Culvert's suspend-aware clock: time asleep counts (CLOCK_BOOTTIME / mach_continuous_time).

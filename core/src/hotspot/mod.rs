@@ -1,0 +1,1 @@
+//! Wi-Fi hotspot configurations: `WIFI:` QR codes, `DPP:` URIs, `.mobileconfig`, Passpoint profiles.
