@@ -3,6 +3,7 @@
 //! - [`config`]: wg-quick configuration model, parser, writer and key types.
 //! - [`settings`]: the network settings a platform tunnel applies, derived from a config.
 //! - [`hotspot`]: Wi-Fi hotspot configurations (`WIFI:` QR, `DPP:` URI, `.mobileconfig`, Passpoint).
+//! - [`qr`]: one entry point for anything a user scans (wg-quick config, `WIFI:`, `DPP:`).
 //! - [`proto`]: the sans-IO WireGuard tunnel state machine (no sockets, no clock reads).
 //! - [`runtime`]: the only I/O: event loop, packet I/O, UDP, endpoint resolution.
 //! - [`clock`]: Culvert's suspend-aware instant.
@@ -12,5 +13,6 @@ pub mod clock;
 pub mod config;
 pub mod hotspot;
 pub mod proto;
+pub mod qr;
 pub mod runtime;
 pub mod settings;
