@@ -1,0 +1,684 @@
+//! The cross-platform WireGuard UAPI (<https://www.wireguard.com/xplatform/>):
+//! a stream UNIX socket at `/var/run/wireguard/IFNAME.sock` that `wg show` and
+//! `wg set` talk to, as they talk to wireguard-go.
+//!
+//! The protocol is line-based `key=value`: a request is `get=1` or `set=1`,
+//! then (for `set`) its keys, then an empty line; the answer is the device's
+//! keys (for `get`) then `errno=N` (0 on success, a positive errno otherwise)
+//! and an empty line. Keys and hashes are lowercase hex.
+//!
+//! [`format_get`] and [`apply_set`] are pure (a `set` applies to a copy of the
+//! [`Config`]); [`UapiServer`] moves the bytes.
+
+use culvert_core::config::{
+    Config, Endpoint, EndpointHost, Peer, PresharedKey, PrivateKey, PublicKey,
+};
+use ipnetwork::IpNetwork;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Where wireguard-go and `wg` keep the sockets (shared by all network namespaces).
+pub const SOCKET_DIR: &str = "/var/run/wireguard";
+
+/// `EINVAL`: a malformed or unknown key or value.
+pub const EINVAL: i32 = libc::EINVAL;
+/// `EPROTO`: not a `get=1` / `set=1` request.
+pub const EPROTO: i32 = libc::EPROTO;
+/// `EIO`: the tunnel refused or failed to apply a valid request.
+pub const EIO: i32 = libc::EIO;
+
+/// A failed request: the errno sent back and a message for the log (never a key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UapiError {
+    /// The positive errno sent back as `errno=N`.
+    pub errno: i32,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl UapiError {
+    fn invalid(message: impl Into<String>) -> UapiError {
+        UapiError {
+            errno: EINVAL,
+            message: message.into(),
+        }
+    }
+}
+
+/// The live part of a peer's state, as the runtime reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerStatus {
+    /// Which peer.
+    pub public_key: PublicKey,
+    /// The current endpoint (roamed or configured), if known.
+    pub endpoint: Option<SocketAddr>,
+    /// The last completed handshake.
+    pub last_handshake: Option<SystemTime>,
+    /// Bytes received from the peer.
+    pub rx_bytes: u64,
+    /// Bytes sent to the peer.
+    pub tx_bytes: u64,
+}
+
+/// The live part of the device's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceStatus {
+    /// The UDP port actually bound (also when the config leaves it random).
+    pub listen_port: u16,
+    /// Per-peer status; peers missing here are reported with zero counters.
+    pub peers: Vec<PeerStatus>,
+}
+
+fn hex(bytes: &[u8; 32]) -> String {
+    let mut s = String::with_capacity(64);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn parse_hex32(value: &str) -> Result<[u8; 32], UapiError> {
+    let v = value.as_bytes();
+    if v.len() != 64 {
+        return Err(UapiError::invalid("a key must be 64 hex characters"));
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in v.chunks(2).enumerate() {
+        let s = std::str::from_utf8(pair).map_err(|_| UapiError::invalid("key is not hex"))?;
+        out[i] = u8::from_str_radix(s, 16).map_err(|_| UapiError::invalid("key is not hex"))?;
+    }
+    Ok(out)
+}
+
+fn config_endpoint(endpoint: &Option<Endpoint>) -> Option<SocketAddr> {
+    match endpoint {
+        Some(Endpoint {
+            host: EndpointHost::Ip(ip),
+            port,
+        }) => Some(SocketAddr::new(*ip, *port)),
+        _ => None,
+    }
+}
+
+/// The answer to `get=1`, including the closing `errno=0` and empty line.
+pub fn format_get(config: &Config, status: &DeviceStatus) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "private_key={}",
+        hex(config.interface.private_key.as_bytes())
+    );
+    let _ = writeln!(out, "listen_port={}", status.listen_port);
+    if let Some(mark) = config.interface.fwmark.filter(|m| *m != 0) {
+        let _ = writeln!(out, "fwmark={mark}");
+    }
+    for peer in &config.peers {
+        let live = status
+            .peers
+            .iter()
+            .find(|p| p.public_key == peer.public_key);
+        let _ = writeln!(out, "public_key={}", hex(peer.public_key.as_bytes()));
+        let psk = peer
+            .preshared_key
+            .as_ref()
+            .map(|k| *k.as_bytes())
+            .unwrap_or([0; 32]);
+        let _ = writeln!(out, "preshared_key={}", hex(&psk));
+        let _ = writeln!(out, "protocol_version=1");
+        if let Some(ep) = live
+            .and_then(|l| l.endpoint)
+            .or_else(|| config_endpoint(&peer.endpoint))
+        {
+            let _ = writeln!(out, "endpoint={ep}");
+        }
+        let since = live
+            .and_then(|l| l.last_handshake)
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .unwrap_or(Duration::ZERO);
+        let _ = writeln!(out, "last_handshake_time_sec={}", since.as_secs());
+        let _ = writeln!(out, "last_handshake_time_nsec={}", since.subsec_nanos());
+        let _ = writeln!(out, "tx_bytes={}", live.map_or(0, |l| l.tx_bytes));
+        let _ = writeln!(out, "rx_bytes={}", live.map_or(0, |l| l.rx_bytes));
+        let _ = writeln!(
+            out,
+            "persistent_keepalive_interval={}",
+            peer.persistent_keepalive.unwrap_or(0)
+        );
+        for ip in &peer.allowed_ips {
+            let _ = writeln!(out, "allowed_ip={}/{}", ip.network(), ip.prefix());
+        }
+    }
+    out.push_str("errno=0\n\n");
+    out
+}
+
+fn parse_bool(key: &str, value: &str) -> Result<bool, UapiError> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(UapiError::invalid(format!("{key}: expected true or false"))),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, UapiError> {
+    value
+        .parse()
+        .map_err(|_| UapiError::invalid(format!("{key}: not a valid number")))
+}
+
+/// The peer the following peer keys apply to.
+enum Current {
+    /// Interface keys still allowed.
+    None,
+    /// Editing this peer; `created` if this request added it.
+    Peer { key: PublicKey, created: bool },
+    /// Keys are read and ignored (removed peer, or `update_only` of a missing one).
+    Ignored,
+}
+
+/// Applies the keys of a `set=1` request (the lines after `set=1`, without the
+/// closing empty line) to a copy of `config`. The whole request is rejected on
+/// the first invalid line: nothing of it is applied.
+pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError> {
+    let mut cfg = config.clone();
+    let mut current = Current::None;
+    for line in lines {
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| UapiError::invalid("a line without '='"))?;
+        if key == "public_key" {
+            let pk = PublicKey::from_bytes(parse_hex32(value)?);
+            let exists = cfg.peers.iter().any(|p| p.public_key == pk);
+            if !exists {
+                cfg.peers.push(Peer {
+                    public_key: pk,
+                    preshared_key: None,
+                    allowed_ips: Vec::new(),
+                    endpoint: None,
+                    persistent_keepalive: None,
+                });
+            }
+            current = Current::Peer {
+                key: pk,
+                created: !exists,
+            };
+            continue;
+        }
+        match &current {
+            Current::None => match key {
+                "private_key" => {
+                    let bytes = parse_hex32(value)?;
+                    if bytes == [0; 32] {
+                        return Err(UapiError::invalid(
+                            "private_key: removing the private key is not supported",
+                        ));
+                    }
+                    cfg.interface.private_key = PrivateKey::from_bytes(bytes);
+                }
+                "listen_port" => {
+                    let port: u16 = parse_num(key, value)?;
+                    cfg.interface.listen_port = (port != 0).then_some(port);
+                }
+                "fwmark" => {
+                    let mark: u32 = parse_num(key, value)?;
+                    cfg.interface.fwmark = (mark != 0).then_some(mark);
+                }
+                "replace_peers" => {
+                    if parse_bool(key, value)? {
+                        cfg.peers.clear();
+                    }
+                }
+                _ => return Err(UapiError::invalid(format!("unknown interface key {key:?}"))),
+            },
+            Current::Ignored => match key {
+                "remove"
+                | "update_only"
+                | "preshared_key"
+                | "endpoint"
+                | "persistent_keepalive_interval"
+                | "replace_allowed_ips"
+                | "allowed_ip"
+                | "protocol_version" => {}
+                _ => return Err(UapiError::invalid(format!("unknown peer key {key:?}"))),
+            },
+            Current::Peer { key: pk, created } => {
+                let pk = *pk;
+                let created = *created;
+                let idx = cfg
+                    .peers
+                    .iter()
+                    .position(|p| p.public_key == pk)
+                    .expect("the current peer is in the list");
+                match key {
+                    "remove" => {
+                        if parse_bool(key, value)? {
+                            cfg.peers.remove(idx);
+                            current = Current::Ignored;
+                        }
+                    }
+                    "update_only" => {
+                        if parse_bool(key, value)? && created {
+                            cfg.peers.remove(idx);
+                            current = Current::Ignored;
+                        }
+                    }
+                    "preshared_key" => {
+                        let bytes = parse_hex32(value)?;
+                        cfg.peers[idx].preshared_key =
+                            (bytes != [0; 32]).then(|| PresharedKey::from_bytes(bytes));
+                    }
+                    "endpoint" => {
+                        let addr: SocketAddr = value.parse().map_err(|_| {
+                            UapiError::invalid("endpoint: expected ip:port or [ipv6]:port")
+                        })?;
+                        cfg.peers[idx].endpoint = Some(Endpoint {
+                            host: EndpointHost::Ip(addr.ip()),
+                            port: addr.port(),
+                        });
+                    }
+                    "persistent_keepalive_interval" => {
+                        let secs: u16 = parse_num(key, value)?;
+                        cfg.peers[idx].persistent_keepalive = (secs != 0).then_some(secs);
+                    }
+                    "replace_allowed_ips" => {
+                        if parse_bool(key, value)? {
+                            cfg.peers[idx].allowed_ips.clear();
+                        }
+                    }
+                    "allowed_ip" => {
+                        let ip: IpNetwork = value.parse().map_err(|_| {
+                            UapiError::invalid("allowed_ip: expected address/prefix")
+                        })?;
+                        let net = IpNetwork::new(ip.network(), ip.prefix())
+                            .map_err(|_| UapiError::invalid("allowed_ip: bad prefix"))?;
+                        // As WireGuard's allowed-IPs table: a network belongs to one peer only.
+                        for (i, other) in cfg.peers.iter_mut().enumerate() {
+                            if i != idx {
+                                other.allowed_ips.retain(|a| {
+                                    IpNetwork::new(a.network(), a.prefix()).ok() != Some(net)
+                                });
+                            }
+                        }
+                        if !cfg.peers[idx]
+                            .allowed_ips
+                            .iter()
+                            .any(|a| IpNetwork::new(a.network(), a.prefix()).ok() == Some(net))
+                        {
+                            cfg.peers[idx].allowed_ips.push(net);
+                        }
+                    }
+                    "protocol_version" => {
+                        if value != "1" {
+                            return Err(UapiError::invalid(
+                                "protocol_version: only 1 is supported",
+                            ));
+                        }
+                    }
+                    _ => return Err(UapiError::invalid(format!("unknown peer key {key:?}"))),
+                }
+            }
+        }
+    }
+    Ok(cfg)
+}
+
+/// What the socket server asks of the running tunnel.
+pub trait Device: Send + Sync {
+    /// The full answer to `get=1` (see [`format_get`]).
+    fn get(&self) -> Result<String, UapiError>;
+    /// Applies a `set=1` request's lines.
+    fn set(&self, lines: &[String]) -> Result<(), UapiError>;
+}
+
+/// Answers requests read from `reader` on `writer` until EOF. Returns on the first
+/// I/O error or malformed request (after answering it with `errno=EPROTO`).
+pub fn serve_stream(device: &dyn Device, reader: impl BufRead, mut writer: impl Write) {
+    let mut lines = reader.lines();
+    loop {
+        let op = match lines.next() {
+            Some(Ok(op)) => op,
+            _ => return,
+        };
+        let mut body = Vec::new();
+        let mut complete = false;
+        for line in lines.by_ref() {
+            match line {
+                Ok(l) if l.is_empty() => {
+                    complete = true;
+                    break;
+                }
+                Ok(l) => body.push(l),
+                Err(_) => return,
+            }
+            if body.len() > 100_000 {
+                break;
+            }
+        }
+        let answer = match (op.as_str(), complete) {
+            ("get=1", true) if body.is_empty() => device.get(),
+            ("set=1", true) => device.set(&body).map(|()| "errno=0\n\n".to_string()),
+            _ => Err(UapiError {
+                errno: EPROTO,
+                message: "expected get=1 or set=1 followed by an empty line".into(),
+            }),
+        };
+        let text = match answer {
+            Ok(text) => text,
+            Err(err) => {
+                log::warn!("uapi: {op}: {} (errno {})", err.message, err.errno);
+                format!("errno={}\n\n", err.errno)
+            }
+        };
+        if writer.write_all(text.as_bytes()).is_err() || writer.flush().is_err() {
+            return;
+        }
+        if !complete {
+            return;
+        }
+    }
+}
+
+/// The listening UAPI socket; [`UapiServer::close`] (or drop) removes the socket file.
+pub struct UapiServer {
+    path: PathBuf,
+    removed: bool,
+}
+
+/// The socket path for interface `ifname`.
+pub fn socket_path(ifname: &str) -> PathBuf {
+    Path::new(SOCKET_DIR).join(format!("{ifname}.sock"))
+}
+
+impl UapiServer {
+    /// Binds `/var/run/wireguard/IFNAME.sock` (refusing if another process serves it,
+    /// replacing a stale file) and serves `device` on a background thread.
+    pub fn start(ifname: &str, device: Arc<dyn Device>) -> Result<UapiServer, String> {
+        std::fs::create_dir_all(SOCKET_DIR)
+            .map_err(|err| format!("cannot create {SOCKET_DIR}: {err}"))?;
+        let _ = std::fs::set_permissions(SOCKET_DIR, std::fs::Permissions::from_mode(0o755));
+        let path = socket_path(ifname);
+        if path.exists() {
+            if UnixStream::connect(&path).is_ok() {
+                return Err(format!(
+                    "{} is served by another process: is interface {ifname} already up?",
+                    path.display()
+                ));
+            }
+            std::fs::remove_file(&path)
+                .map_err(|err| format!("cannot remove stale {}: {err}", path.display()))?;
+        }
+        let listener = UnixListener::bind(&path)
+            .map_err(|err| format!("cannot bind {}: {err}", path.display()))?;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        std::thread::Builder::new()
+            .name("culvert-uapi".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(stream) = stream else { continue };
+                    // A stuck client must not hold the (sequential) server forever.
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+                    let Ok(reader) = stream.try_clone() else {
+                        continue;
+                    };
+                    serve_stream(device.as_ref(), BufReader::new(reader), &stream);
+                }
+            })
+            .map_err(|err| format!("cannot start the UAPI thread: {err}"))?;
+        Ok(UapiServer {
+            path,
+            removed: false,
+        })
+    }
+
+    /// Removes the socket file (new `wg` calls then see no interface).
+    pub fn close(&mut self) {
+        if !self.removed {
+            self.removed = true;
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+impl Drop for UapiServer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use culvert_core::config::{HostKeys, Interface};
+    use std::sync::Mutex;
+
+    fn key(b: u8) -> PublicKey {
+        PrivateKey::from_bytes([b; 32]).public_key()
+    }
+
+    fn base() -> Config {
+        Config {
+            interface: Interface {
+                private_key: PrivateKey::from_bytes([1; 32]),
+                listen_port: Some(51820),
+                addresses: vec![],
+                dns_servers: vec![],
+                dns_search: vec![],
+                mtu: None,
+                included_applications: vec![],
+                excluded_applications: vec![],
+                fwmark: None,
+                host: HostKeys::default(),
+            },
+            peers: vec![Peer {
+                public_key: key(2),
+                preshared_key: None,
+                allowed_ips: vec!["198.51.100.0/24".parse().unwrap()],
+                endpoint: Some(Endpoint {
+                    host: EndpointHost::Ip("198.51.100.1".parse().unwrap()),
+                    port: 51821,
+                }),
+                persistent_keepalive: Some(25),
+            }],
+        }
+    }
+
+    fn set(cfg: &Config, text: &str) -> Result<Config, UapiError> {
+        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        apply_set(cfg, &lines)
+    }
+
+    #[test]
+    fn get_lists_interface_and_peers_as_wireguard_go_does() {
+        let cfg = base();
+        let status = DeviceStatus {
+            listen_port: 51820,
+            peers: vec![PeerStatus {
+                public_key: key(2),
+                endpoint: Some("198.51.100.7:4000".parse().unwrap()),
+                last_handshake: Some(UNIX_EPOCH + Duration::new(1_700_000_000, 5)),
+                rx_bytes: 10,
+                tx_bytes: 20,
+            }],
+        };
+        let text = format_get(&cfg, &status);
+        let expected = format!(
+            "private_key={}\nlisten_port=51820\npublic_key={}\npreshared_key={}\nprotocol_version=1\n\
+             endpoint=198.51.100.7:4000\nlast_handshake_time_sec=1700000000\nlast_handshake_time_nsec=5\n\
+             tx_bytes=20\nrx_bytes=10\npersistent_keepalive_interval=25\nallowed_ip=198.51.100.0/24\nerrno=0\n\n",
+            "01".repeat(32),
+            hex(key(2).as_bytes()),
+            "00".repeat(32)
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn get_without_live_status_uses_the_configured_endpoint_and_zeroes() {
+        let mut cfg = base();
+        cfg.interface.fwmark = Some(51820);
+        cfg.peers[0].endpoint = Some(Endpoint {
+            host: EndpointHost::Ip("fd00::1".parse().unwrap()),
+            port: 9,
+        });
+        let text = format_get(&cfg, &DeviceStatus::default());
+        assert!(text.contains("fwmark=51820\n"));
+        assert!(text.contains("endpoint=[fd00::1]:9\n"));
+        assert!(text.contains("last_handshake_time_sec=0\n"));
+        assert!(text.contains("rx_bytes=0\n"));
+    }
+
+    #[test]
+    fn set_updates_adds_and_removes_peers() {
+        let cfg = base();
+        let new = set(
+            &cfg,
+            &format!(
+                "listen_port=4242\nfwmark=77\npublic_key={}\nendpoint=[fd00::9]:51000\n\
+                 persistent_keepalive_interval=0\nreplace_allowed_ips=true\nallowed_ip=fd00::/64\n\
+                 public_key={}\npreshared_key={}\nallowed_ip=198.51.100.77/32\nallowed_ip=198.51.100.5/24",
+                hex(key(2).as_bytes()),
+                hex(key(3).as_bytes()),
+                "ab".repeat(32)
+            ),
+        )
+        .unwrap();
+        assert_eq!(new.interface.listen_port, Some(4242));
+        assert_eq!(new.interface.fwmark, Some(77));
+        assert_eq!(new.peers.len(), 2);
+        assert_eq!(new.peers[0].persistent_keepalive, None);
+        assert_eq!(new.peers[0].allowed_ips, vec!["fd00::/64".parse().unwrap()]);
+        assert_eq!(
+            new.peers[0].endpoint.as_ref().unwrap().to_string(),
+            "[fd00::9]:51000"
+        );
+        assert_eq!(new.peers[1].public_key, key(3));
+        assert_eq!(
+            new.peers[1].preshared_key.as_ref().unwrap().as_bytes(),
+            &[0xab; 32]
+        );
+        assert_eq!(
+            new.peers[1].allowed_ips,
+            vec![
+                "198.51.100.77/32".parse().unwrap(),
+                "198.51.100.0/24".parse().unwrap()
+            ]
+        );
+
+        let removed = set(
+            &new,
+            &format!("public_key={}\nremove=true", hex(key(2).as_bytes())),
+        )
+        .unwrap();
+        assert_eq!(removed.peers.len(), 1);
+        assert_eq!(removed.peers[0].public_key, key(3));
+        let replaced = set(&new, "replace_peers=true").unwrap();
+        assert!(replaced.peers.is_empty());
+    }
+
+    #[test]
+    fn allowed_ip_moves_from_the_peer_that_had_it() {
+        let cfg = base();
+        let new = set(
+            &cfg,
+            &format!(
+                "public_key={}\nallowed_ip=198.51.100.0/24",
+                hex(key(4).as_bytes())
+            ),
+        )
+        .unwrap();
+        assert!(new.peers[0].allowed_ips.is_empty());
+        assert_eq!(
+            new.peers[1].allowed_ips,
+            vec!["198.51.100.0/24".parse().unwrap()]
+        );
+    }
+
+    #[test]
+    fn update_only_does_not_create_a_peer() {
+        let cfg = base();
+        let new = set(
+            &cfg,
+            &format!(
+                "public_key={}\nupdate_only=true\nallowed_ip=198.51.100.0/24",
+                hex(key(5).as_bytes())
+            ),
+        )
+        .unwrap();
+        assert_eq!(new, cfg);
+    }
+
+    #[test]
+    fn invalid_requests_are_rejected_with_einval_and_change_nothing() {
+        let cfg = base();
+        for bad in [
+            "listen_port=70000",
+            "private_key=zz",
+            &format!("private_key={}", "00".repeat(32)),
+            "bogus=1",
+            "no-equals-sign",
+            &format!("public_key={}\nendpoint=nowhere", hex(key(2).as_bytes())),
+            &format!(
+                "public_key={}\nallowed_ip=198.51.100.0/33",
+                hex(key(2).as_bytes())
+            ),
+            &format!("public_key={}\nprotocol_version=2", hex(key(2).as_bytes())),
+            &format!(
+                "public_key={}\nprivate_key={}",
+                hex(key(2).as_bytes()),
+                "01".repeat(32)
+            ),
+        ] {
+            let err = set(&cfg, bad).unwrap_err();
+            assert_eq!(err.errno, EINVAL, "{bad}");
+            assert!(
+                !err.message.contains(&"01".repeat(32)),
+                "no key in messages"
+            );
+        }
+    }
+
+    struct Fake {
+        config: Mutex<Config>,
+    }
+
+    impl Device for Fake {
+        fn get(&self) -> Result<String, UapiError> {
+            let cfg = self.config.lock().unwrap();
+            let status = DeviceStatus {
+                listen_port: cfg.interface.listen_port.unwrap_or(0),
+                peers: vec![],
+            };
+            Ok(format_get(&cfg, &status))
+        }
+        fn set(&self, lines: &[String]) -> Result<(), UapiError> {
+            let mut cfg = self.config.lock().unwrap();
+            *cfg = apply_set(&cfg, lines)?;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stream_answers_several_requests_and_rejects_garbage() {
+        let dev = Fake {
+            config: Mutex::new(base()),
+        };
+        let input = "set=1\nlisten_port=1234\n\nget=1\n\nset=1\nbogus=1\n\nhello\n\n";
+        let mut out = Vec::new();
+        serve_stream(&dev, input.as_bytes(), &mut out);
+        let out = String::from_utf8(out).unwrap();
+        let parts: Vec<&str> = out.split("\n\n").collect();
+        assert_eq!(parts[0], "errno=0");
+        assert!(parts[1].contains("\nlisten_port=1234\n"), "{}", parts[1]);
+        assert!(parts[1].ends_with("errno=0"));
+        assert_eq!(parts[2], format!("errno={EINVAL}"));
+        assert_eq!(parts[3], format!("errno={EPROTO}"));
+        assert_eq!(dev.config.lock().unwrap().interface.listen_port, Some(1234));
+    }
+}
