@@ -122,7 +122,12 @@ pub(crate) fn redact(value: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 32 {
+        let mixed = run.bytes().any(|b| b.is_ascii_uppercase())
+            && run.bytes().any(|b| b.is_ascii_lowercase())
+            && run
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'+' || b == b'/');
+        if run.len() >= 32 || (run.len() >= 16 && mixed) {
             out.push_str("<redacted>");
         } else {
             out.push_str(run);
@@ -377,7 +382,12 @@ impl Parser {
                     }
                     None => String::new(),
                 };
-                let name = redact(name);
+                // Names are `\w+`: no key fits unless it is a long run; keep CamelCase names.
+                let name = if name.len() >= 32 {
+                    "<redacted>".to_owned()
+                } else {
+                    name.to_owned()
+                };
                 return Err(ConfigError::new(
                     ErrorKind::UnknownAttribute,
                     Some(section),
@@ -414,7 +424,22 @@ impl Parser {
         }
         seen.push(attr);
         match section {
-            Section::Interface => self.interface_attr(attr, value, number).map_err(place),
+            Section::Interface => self.interface_attr(attr, value, number).map_err(|bad| {
+                let mut err = place(bad);
+                if err.kind == ErrorKind::InvalidKey {
+                    if let Some(line) = self.interface.included_line {
+                        // The applications conflict is reported where Android reports it.
+                        if matches!(
+                            attr,
+                            Attr::IncludedApplications | Attr::ExcludedApplications
+                        ) {
+                            err.key = Some(Attr::IncludedApplications.name().to_owned());
+                            err.line = Some(line);
+                        }
+                    }
+                }
+                err
+            }),
             Section::Peer => self.peer_attr(attr, value).map_err(place),
         }
     }
@@ -753,7 +778,7 @@ fn parse_network(item: &str) -> Result<IpNetwork, Bad> {
     let Ok(ip) = addr.parse::<IpAddr>() else {
         return bad(
             ErrorKind::InvalidValue,
-            format!("{} is not an IP address", shown(addr)),
+            format!("{} is not an IP address or network", shown(item)),
         );
     };
     let max = if ip.is_ipv4() { 32 } else { 128 };
@@ -764,7 +789,7 @@ fn parse_network(item: &str) -> Result<IpNetwork, Bad> {
             _ => {
                 return bad(
                     ErrorKind::InvalidValue,
-                    format!("{} is not a prefix length 0–{max}", shown(p)),
+                    format!("{}: the prefix length must be 0–{max}", shown(item)),
                 )
             }
         },
