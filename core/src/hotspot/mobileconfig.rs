@@ -240,10 +240,12 @@ fn wifi_payload(
         "WPA" | "WPA2" => Security::Wpa,
         "WPA3" => Security::Sae,
         "Any" => Security::WpaSae,
-        other => return Err(HotspotError::invalid(format!(
+        other => {
+            return Err(HotspotError::invalid(format!(
             ".mobileconfig: EncryptionType \"{}\" is not one of None, WEP, WPA, WPA2, WPA3, Any",
             other.chars().take(32).collect::<String>()
-        ))),
+        )))
+        }
     };
     let mut password = string(p, "Password")?
         .filter(|s| !s.is_empty())
