@@ -9,12 +9,9 @@ mod cmd_hotspot;
 mod cmd_keys;
 mod cmd_qr;
 mod cmd_up;
-// Host modules of `culvert up`; wired up once the runtime lands.
-#[allow(dead_code)]
+mod logger;
 mod netcfg;
-#[allow(dead_code)]
 mod tun;
-#[allow(dead_code)]
 mod uapi;
 
 use clap::{Parser, Subcommand};
