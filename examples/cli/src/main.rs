@@ -11,6 +11,7 @@ mod cmd_qr;
 mod cmd_up;
 mod logger;
 mod netcfg;
+mod packet;
 mod tun;
 mod uapi;
 
