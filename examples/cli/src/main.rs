@@ -9,6 +9,7 @@ mod cmd_hotspot;
 mod cmd_keys;
 mod cmd_qr;
 mod cmd_up;
+mod json_config;
 mod logger;
 mod netcfg;
 mod packet;
