@@ -24,13 +24,14 @@ use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 use serde::{Serialize, Serializer};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// IPv4 ranges excluded by `exclude_private`: the Android app's "Exclude private
-/// IPs" set (RFC 1918 and 224.0.0.0/3: multicast and reserved), plus link-local
-/// 169.254.0.0/16, which never leaves the LAN. 100.64.0.0/10 (CGNAT) is not
-/// excluded: it is the carrier's network, and VPNs commonly use it inside tunnels.
-pub const PRIVATE_IPV4: [(Ipv4Addr, u8); 5] = [
+/// IPv4 ranges excluded by `exclude_private`: exactly the Android app's "Exclude
+/// private IPs" set — RFC 1918 (10/8, 172.16/12, 192.168/16) and 224.0.0.0/3
+/// (multicast and reserved) — so 0.0.0.0/0 becomes the same 30 routes Android's
+/// `IPV4_PUBLIC_NETWORKS` lists. Link-local 169.254.0.0/16 and CGNAT 100.64.0.0/10
+/// stay in the tunnel, as on Android (CGNAT is often the tunnel's own range);
+/// add them to [`SettingsOptions::excluded_routes`] if wanted.
+pub const PRIVATE_IPV4: [(Ipv4Addr, u8); 4] = [
     (Ipv4Addr::new(10, 0, 0, 0), 8),
-    (Ipv4Addr::new(169, 254, 0, 0), 16),
     (Ipv4Addr::new(172, 16, 0, 0), 12),
     (Ipv4Addr::new(192, 168, 0, 0), 16),
     (Ipv4Addr::new(224, 0, 0, 0), 3),

@@ -232,7 +232,6 @@ fn exclude_private_v4_and_v6_keeps_tunnel_dns() {
     let mut want = ten.clone();
     want.extend(
         [
-            "169.254.0.0/16",
             "172.16.0.0/12",
             "192.168.0.0/16",
             "224.0.0.0/3",
@@ -303,4 +302,26 @@ fn settings_serialize_with_strings() {
     assert_eq!(json["dns_servers"], serde_json::json!(["198.51.100.53"]));
     assert_eq!(json["full_tunnel_ipv4"], serde_json::json!(true));
     assert_eq!(json["mtu"], serde_json::json!(1280));
+}
+
+#[test]
+fn exclude_private_on_default_route_matches_android_public_networks() {
+    let options = SettingsOptions {
+        exclude_private: true,
+        ..SettingsOptions::default()
+    };
+    let s = settings("", &["0.0.0.0/0"], &options);
+    assert_eq!(
+        strs(&s.included_routes_minus_excluded),
+        ANDROID_IPV4_PUBLIC_NETWORKS
+    );
+    assert_eq!(
+        strs(&s.excluded_routes),
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "224.0.0.0/3"
+        ]
+    );
 }

@@ -27,3 +27,20 @@ pub use model::{Config, Endpoint, EndpointHost, HostKeys, Interface, Peer};
 pub use parser::{parse, parse_bytes};
 pub use warnings::ConfigWarning;
 pub use writer::write;
+
+/// A config line made safe to show: the values of `PrivateKey` and `PresharedKey`
+/// and anything that looks like key material replaced by `<redacted>`, long lines
+/// shortened. For pointing at the line of a [`ConfigError`].
+pub fn redact_line(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let lower = trimmed.to_ascii_lowercase();
+    for secret in ["privatekey", "presharedkey"] {
+        if lower.starts_with(secret) {
+            let name_len = secret.len();
+            if trimmed[name_len..].trim_start().starts_with('=') {
+                return format!("{} = <redacted>", &trimmed[..name_len]);
+            }
+        }
+    }
+    parser::redact(line)
+}
