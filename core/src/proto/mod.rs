@@ -1,1 +1,1036 @@
 //! The sans-IO WireGuard tunnel: peers, cryptokey routing, timers, stats. No sockets, no clock reads.
+//!
+//! [`Tunnel`] owns one boringtun `noise::Tunn` per peer, the AllowedIPs routing
+//! table and per-peer stats. Inputs come in with the time as a parameter:
+//!
+//! - [`Tunnel::handle_tun_packet`]: an IP packet the OS wants to send;
+//! - [`Tunnel::handle_datagram`]: a UDP datagram from the network;
+//! - [`Tunnel::handle_timeout`]: the deadline from [`Tunnel::poll_timeout`] passed.
+//!
+//! After any input, drain the outputs until they return `None`:
+//! [`Tunnel::poll_transmit`] (datagrams to send), [`Tunnel::poll_tun`] (IP packets
+//! for the OS), [`Tunnel::poll_event`], and finally ask [`Tunnel::poll_timeout`]
+//! when to call `handle_timeout` next. Several inputs may be handled before
+//! draining (batching); outputs that do not fit the fixed-size output buffers are
+//! dropped and counted as `queue_full`.
+//!
+//! Time: `now` is [`crate::clock::Instant`]. boringtun reads its own clock inside
+//! `Tunn`; everything about that is contained in [`timers`].
+//!
+//! Invariants: no panic on any input; on an established session handling a packet
+//! allocates nothing (outputs are encrypted/decrypted in place into reused
+//! buffers); packets waiting for a handshake are queued by Culvert with fixed caps
+//! ([`PEER_QUEUE_CAP`], [`TOTAL_QUEUE_CAP`]); handshake messages pass boringtun's
+//! rate limiter (cookie replies under load) before any Diffie-Hellman.
+
+mod queue;
+mod routing;
+pub mod timers;
+
+use crate::clock::Instant;
+use crate::config::{
+    Config, EndpointHost, Peer as ConfigPeer, PresharedKey, PrivateKey, PublicKey,
+};
+use boringtun::noise::errors::WireGuardError;
+use boringtun::noise::handshake::parse_handshake_anon;
+use boringtun::noise::rate_limiter::RateLimiter;
+use boringtun::noise::{Packet, Tunn, TunnResult};
+use boringtun::x25519;
+use ipnetwork::IpNetwork;
+use queue::OutQueue;
+use routing::{PeerSlot, RoutingTable};
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use timers::{Due, PeerTimers};
+
+/// Packets queued per peer while its handshake is in progress.
+pub const PEER_QUEUE_CAP: usize = 32;
+/// Packets queued for all peers together while handshakes are in progress.
+pub const TOTAL_QUEUE_CAP: usize = 256;
+/// Bytes of datagrams waiting in [`Tunnel::poll_transmit`].
+pub const TRANSMIT_BUFFER_CAP: usize = 256 * 1024;
+/// Bytes of IP packets waiting in [`Tunnel::poll_tun`].
+pub const TUN_BUFFER_CAP: usize = 256 * 1024;
+/// Events waiting in [`Tunnel::poll_event`]; older ones are dropped first.
+pub const EVENT_QUEUE_CAP: usize = 256;
+/// Largest IP packet accepted from the OS.
+pub const MAX_PACKET: usize = 65_535;
+/// Most peers a tunnel can hold (boringtun keeps 24 bits of the session index for it).
+pub const MAX_PEERS: usize = (1 << 24) - 1;
+/// Handshake messages per second before cookie replies are required.
+pub const HANDSHAKE_RATE_LIMIT: u64 = 100;
+
+/// Bytes boringtun adds to a data packet.
+const DATA_OVERHEAD: usize = 32;
+/// Size of a handshake initiation, the largest message boringtun writes besides data.
+const HANDSHAKE_INIT_SIZE: usize = 148;
+
+const MSG_INIT: u8 = 1;
+const MSG_RESPONSE: u8 = 2;
+const MSG_COOKIE: u8 = 3;
+const MSG_DATA: u8 = 4;
+
+/// Dropped-packet counters, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DropCounts {
+    /// Inbound datagrams that did not parse or failed authentication, or outbound
+    /// packets that are not IP.
+    pub malformed: u64,
+    /// Decrypted packets whose inner source is not in the peer's AllowedIPs.
+    pub inner_source: u64,
+    /// Outbound packets with no route (no peer's AllowedIPs covers the destination).
+    pub no_route: u64,
+    /// Packets dropped because a fixed-size queue or buffer was full.
+    pub queue_full: u64,
+    /// Datagrams rejected as replays or outside the replay window.
+    pub replay: u64,
+    /// Datagrams for a session that does not exist (any more).
+    pub no_session: u64,
+    /// Handshake messages answered with a cookie reply under load.
+    pub rate_limited: u64,
+    /// Datagrams for no configured peer (unknown key or index).
+    pub unknown_peer: u64,
+}
+
+/// One peer as the protocol needs it (endpoint already resolved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerConfig {
+    /// The peer's public key.
+    pub public_key: PublicKey,
+    /// Optional preshared key.
+    pub preshared_key: Option<PresharedKey>,
+    /// AllowedIPs.
+    pub allowed_ips: Vec<IpNetwork>,
+    /// Where to send; `None` until known (host name not resolved yet, or the peer
+    /// connects to us). Roaming replaces it with the latest authenticated source.
+    pub endpoint: Option<SocketAddr>,
+    /// Persistent keepalive interval in seconds (`None` = off).
+    pub persistent_keepalive: Option<u16>,
+}
+
+impl PeerConfig {
+    /// From a config `[Peer]`; a host-name endpoint is left `None` (the runtime resolves it).
+    pub fn from_config(peer: &ConfigPeer) -> PeerConfig {
+        PeerConfig {
+            public_key: peer.public_key,
+            preshared_key: peer.preshared_key.clone(),
+            allowed_ips: peer.allowed_ips.clone(),
+            endpoint: peer.endpoint.as_ref().and_then(|e| match e.host {
+                EndpointHost::Ip(ip) => Some(SocketAddr::new(ip, e.port)),
+                EndpointHost::Name(_) => None,
+            }),
+            persistent_keepalive: peer.persistent_keepalive.filter(|s| *s > 0),
+        }
+    }
+}
+
+/// Why the protocol refused a configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProtoError {
+    /// The same public key appears twice.
+    #[error("peer {0} is listed more than once")]
+    DuplicatePeer(PublicKey),
+    /// More than [`MAX_PEERS`] peers.
+    #[error("too many peers (at most {MAX_PEERS})")]
+    TooManyPeers,
+}
+
+/// Something the protocol wants the app to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A handshake completed: a new session with `peer`.
+    HandshakeCompleted {
+        /// The peer.
+        peer: PublicKey,
+    },
+    /// A handshake initiation to `peer` was retried (or abandoned) without answer.
+    HandshakeFailing {
+        /// The peer.
+        peer: PublicKey,
+        /// Initiations sent since the last completed handshake.
+        attempts: u32,
+    },
+    /// `peer`'s keys were wiped after 540 s without a new session.
+    PeerIdle {
+        /// The peer.
+        peer: PublicKey,
+    },
+    /// `peer` roamed: its endpoint is now the source of its latest authenticated packet.
+    EndpointChanged {
+        /// The peer.
+        peer: PublicKey,
+        /// The new endpoint.
+        endpoint: SocketAddr,
+    },
+}
+
+/// A datagram to send, borrowed from the tunnel's output buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmit<'a> {
+    /// Destination.
+    pub dst: SocketAddr,
+    /// UDP payload.
+    pub payload: &'a [u8],
+}
+
+/// Statistics of one peer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerStats {
+    /// The peer.
+    pub public_key: PublicKey,
+    /// Current endpoint.
+    pub endpoint: Option<SocketAddr>,
+    /// Authenticated bytes received (UDP payloads).
+    pub rx_bytes: u64,
+    /// Bytes sent (UDP payloads).
+    pub tx_bytes: u64,
+    /// Authenticated datagrams received.
+    pub rx_packets: u64,
+    /// Datagrams sent.
+    pub tx_packets: u64,
+    /// When the last handshake completed.
+    pub last_handshake: Option<Instant>,
+    /// Handshakes completed.
+    pub handshakes: u64,
+    /// boringtun's round-trip estimate from the last handshake we initiated.
+    pub rtt_ms: Option<u32>,
+    /// boringtun's loss estimate (0.0–1.0).
+    pub loss: f32,
+    /// Drops attributed to this peer.
+    pub dropped: DropCounts,
+    /// Packets waiting for a handshake.
+    pub queued: usize,
+}
+
+struct Peer {
+    config: PeerConfig,
+    tunn: Box<Tunn>,
+    timers: PeerTimers,
+    queue: VecDeque<Vec<u8>>,
+    attempts: u32,
+    last_handshake: Option<Instant>,
+    handshakes: u64,
+    rx_bytes: u64,
+    tx_bytes: u64,
+    rx_packets: u64,
+    tx_packets: u64,
+    dropped: DropCounts,
+}
+
+/// The sans-IO WireGuard tunnel (see the module docs).
+pub struct Tunnel {
+    private: x25519::StaticSecret,
+    public: x25519::PublicKey,
+    peers: Vec<Option<Peer>>,
+    by_key: HashMap<PublicKey, PeerSlot>,
+    free_slots: Vec<PeerSlot>,
+    routes: RoutingTable,
+    /// Rate-limits handshakes before any DH (`verify_packet` in `handle_datagram`).
+    limiter: Arc<RateLimiter>,
+    /// Given to every `Tunn`: checks MAC1 again but never limits (limit = u64::MAX),
+    /// so boringtun does not count each handshake twice.
+    inner_limiter: Arc<RateLimiter>,
+    transmits: OutQueue<SocketAddr>,
+    tun_out: OutQueue<()>,
+    events: VecDeque<Event>,
+    queued_total: usize,
+    pool: Vec<Vec<u8>>,
+    dropped: DropCounts,
+    sleeping: bool,
+}
+
+impl std::fmt::Debug for Tunnel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tunnel")
+            .field(
+                "public_key",
+                &PublicKey::from_bytes(*self.public.as_bytes()),
+            )
+            .field("peers", &self.by_key.len())
+            .field("routes", &self.routes.len())
+            .field("sleeping", &self.sleeping)
+            .finish_non_exhaustive()
+    }
+}
+
+fn msg_type(datagram: &[u8]) -> u8 {
+    match datagram {
+        [t, 0, 0, 0, ..] => *t,
+        _ => 0,
+    }
+}
+
+impl Tunnel {
+    /// A tunnel with our `private_key` and no peers.
+    pub fn new(private_key: &PrivateKey) -> Tunnel {
+        let private = x25519::StaticSecret::from(*private_key.as_bytes());
+        let public = x25519::PublicKey::from(&private);
+        Tunnel {
+            limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
+            inner_limiter: Arc::new(RateLimiter::new(&public, u64::MAX)),
+            private,
+            public,
+            peers: Vec::new(),
+            by_key: HashMap::new(),
+            free_slots: Vec::new(),
+            routes: RoutingTable::default(),
+            transmits: OutQueue::new(TRANSMIT_BUFFER_CAP),
+            tun_out: OutQueue::new(TUN_BUFFER_CAP),
+            events: VecDeque::new(),
+            queued_total: 0,
+            pool: Vec::new(),
+            dropped: DropCounts::default(),
+            sleeping: false,
+        }
+    }
+
+    /// A tunnel for `config` (host-name endpoints are left for [`Tunnel::set_endpoint`]).
+    pub fn from_config(config: &Config, now: Instant) -> Result<Tunnel, ProtoError> {
+        let mut tunnel = Tunnel::new(&config.interface.private_key);
+        tunnel.set_peers(
+            config.peers.iter().map(PeerConfig::from_config).collect(),
+            now,
+        )?;
+        Ok(tunnel)
+    }
+
+    /// Our public key.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::from_bytes(*self.public.as_bytes())
+    }
+
+    /// Replaces the peer set. Peers whose public key and preshared key are unchanged
+    /// keep their sessions, stats and roamed endpoint (unless the configured
+    /// endpoint changed); AllowedIPs and persistent keepalive are updated in place.
+    pub fn set_peers(&mut self, peers: Vec<PeerConfig>, now: Instant) -> Result<(), ProtoError> {
+        let mut seen = std::collections::HashSet::new();
+        for p in &peers {
+            if !seen.insert(p.public_key) {
+                return Err(ProtoError::DuplicatePeer(p.public_key));
+            }
+        }
+        if peers.len() > MAX_PEERS {
+            return Err(ProtoError::TooManyPeers);
+        }
+        let stale: Vec<PublicKey> = self
+            .by_key
+            .keys()
+            .filter(|k| !seen.contains(*k))
+            .copied()
+            .collect();
+        for key in stale {
+            self.remove_peer(&key);
+        }
+        for p in peers {
+            let keep = self.by_key.get(&p.public_key).copied().filter(|&slot| {
+                self.peer(slot)
+                    .is_some_and(|peer| peer.config.preshared_key == p.preshared_key)
+            });
+            match keep {
+                Some(slot) => {
+                    let routes_changed;
+                    {
+                        let Some(peer) = self.peer_mut(slot) else {
+                            continue;
+                        };
+                        routes_changed = peer.config.allowed_ips != p.allowed_ips;
+                        if peer.config.endpoint != p.endpoint && p.endpoint.is_some() {
+                            peer.config.endpoint = p.endpoint;
+                        }
+                        peer.config.allowed_ips = p.allowed_ips.clone();
+                        peer.config.persistent_keepalive = p.persistent_keepalive;
+                        peer.timers.set_persistent_keepalive(p.persistent_keepalive);
+                    }
+                    if routes_changed {
+                        self.routes.remove_slot(slot);
+                        for net in &p.allowed_ips {
+                            self.routes.insert(*net, slot);
+                        }
+                    }
+                }
+                None => {
+                    self.remove_peer(&p.public_key);
+                    self.add_peer(p, now)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one peer (replacing a peer with the same key, session included).
+    pub fn add_peer(&mut self, config: PeerConfig, now: Instant) -> Result<(), ProtoError> {
+        self.remove_peer(&config.public_key);
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None => {
+                if self.peers.len() >= MAX_PEERS {
+                    return Err(ProtoError::TooManyPeers);
+                }
+                self.peers.push(None);
+                (self.peers.len() - 1) as PeerSlot
+            }
+        };
+        let tunn = Tunn::new(
+            self.private.clone(),
+            x25519::PublicKey::from(*config.public_key.as_bytes()),
+            config.preshared_key.as_ref().map(|k| *k.as_bytes()),
+            None, // persistent keepalive is Culvert's (see `timers`)
+            slot,
+            Some(self.inner_limiter.clone()),
+        );
+        for net in &config.allowed_ips {
+            self.routes.insert(*net, slot);
+        }
+        self.by_key.insert(config.public_key, slot);
+        let timers = PeerTimers::new(now, config.persistent_keepalive);
+        self.peers[slot as usize] = Some(Peer {
+            config,
+            tunn: Box::new(tunn),
+            timers,
+            queue: VecDeque::new(),
+            attempts: 0,
+            last_handshake: None,
+            handshakes: 0,
+            rx_bytes: 0,
+            tx_bytes: 0,
+            rx_packets: 0,
+            tx_packets: 0,
+            dropped: DropCounts::default(),
+        });
+        Ok(())
+    }
+
+    /// Removes a peer, its routes and its queued packets. Unknown keys are ignored.
+    pub fn remove_peer(&mut self, key: &PublicKey) {
+        if let Some(slot) = self.by_key.remove(key) {
+            self.routes.remove_slot(slot);
+            if let Some(mut peer) = self.peers.get_mut(slot as usize).and_then(Option::take) {
+                for buf in peer.queue.drain(..) {
+                    self.queued_total -= 1;
+                    if self.pool.len() < TOTAL_QUEUE_CAP {
+                        self.pool.push(buf);
+                    }
+                }
+            }
+            self.free_slots.push(slot);
+        }
+    }
+
+    /// Sets where `key`'s packets go (a resolved host name). `None` forgets it.
+    /// Starts a handshake if packets are waiting.
+    pub fn set_endpoint(&mut self, key: &PublicKey, endpoint: Option<SocketAddr>, now: Instant) {
+        let Some(&slot) = self.by_key.get(key) else {
+            return;
+        };
+        let waiting = match self.peer_mut(slot) {
+            Some(peer) => {
+                peer.config.endpoint = endpoint;
+                !peer.queue.is_empty()
+            }
+            None => return,
+        };
+        if waiting && endpoint.is_some() {
+            self.refresh(slot, now);
+            self.initiate(slot, now, false);
+        }
+    }
+
+    /// The current endpoint of `key`.
+    pub fn endpoint(&self, key: &PublicKey) -> Option<SocketAddr> {
+        self.by_key
+            .get(key)
+            .and_then(|&slot| self.peer(slot))
+            .and_then(|p| p.config.endpoint)
+    }
+
+    /// Public keys of all peers.
+    pub fn peer_keys(&self) -> Vec<PublicKey> {
+        self.peers
+            .iter()
+            .flatten()
+            .map(|p| p.config.public_key)
+            .collect()
+    }
+
+    /// Sends a fresh handshake initiation to every peer that has an endpoint and
+    /// either a session, packets waiting or persistent keepalive (after a wake-up or
+    /// a network change, when the old path may be dead).
+    pub fn force_handshake(&mut self, now: Instant) {
+        for slot in 0..self.peers.len() as PeerSlot {
+            let wanted = self.peer(slot).is_some_and(|p| {
+                p.config.endpoint.is_some()
+                    && (p.timers.has_keys()
+                        || p.timers.handshake_in_flight()
+                        || !p.queue.is_empty()
+                        || p.timers.persistent_keepalive().is_some())
+            });
+            if wanted {
+                self.refresh(slot, now);
+                self.initiate(slot, now, true);
+            }
+        }
+    }
+
+    /// The device sleeps: [`Tunnel::poll_timeout`] returns `None` until [`Tunnel::wake`].
+    pub fn sleep(&mut self) {
+        self.sleeping = true;
+    }
+
+    /// The device woke up: timers resume and every active peer re-handshakes.
+    pub fn wake(&mut self, now: Instant) {
+        self.sleeping = false;
+        self.force_handshake(now);
+    }
+
+    /// Whether [`Tunnel::sleep`] is in effect.
+    pub fn is_sleeping(&self) -> bool {
+        self.sleeping
+    }
+
+    fn peer(&self, slot: PeerSlot) -> Option<&Peer> {
+        self.peers.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    fn peer_mut(&mut self, slot: PeerSlot) -> Option<&mut Peer> {
+        self.peers.get_mut(slot as usize).and_then(Option::as_mut)
+    }
+
+    fn push_event(&mut self, event: Event) {
+        if self.events.len() >= EVENT_QUEUE_CAP {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+    }
+
+    /// Queues a datagram copied from `data` to `dst`, counting it for `slot`.
+    fn push_transmit(&mut self, slot: PeerSlot, dst: SocketAddr, data: &[u8]) {
+        if self.transmits.push(dst, data) {
+            if let Some(peer) = self.peer_mut(slot) {
+                peer.tx_packets += 1;
+                peer.tx_bytes += data.len() as u64;
+            }
+        } else if let Some(peer) = self.peer_mut(slot) {
+            peer.dropped.queue_full += 1;
+        }
+    }
+
+    /// Runs boringtun's `update_timers` for `slot` at `now` (see [`timers`]),
+    /// sending what it produces, then Culvert's persistent keepalive.
+    fn refresh(&mut self, slot: PeerSlot, now: Instant) {
+        let mut buf = [0u8; HANDSHAKE_INIT_SIZE + DATA_OVERHEAD];
+        let (due, endpoint, key);
+        let mut out_len = None;
+        let mut expired = false;
+        {
+            let Some(peer) = self.peer_mut(slot) else {
+                return;
+            };
+            if peer.timers.last_evaluated() == now {
+                return;
+            }
+            due = peer.timers.evaluate(now);
+            endpoint = peer.config.endpoint;
+            key = peer.config.public_key;
+            match peer.tunn.update_timers(&mut buf) {
+                TunnResult::WriteToNetwork(out) => out_len = Some(out.len()),
+                TunnResult::Err(WireGuardError::ConnectionExpired) => expired = true,
+                TunnResult::Err(e) => log::debug!("peer {key}: update_timers: {e:?}"),
+                _ => {}
+            }
+        }
+        if let Some(len) = out_len {
+            self.after_output(slot, &buf[..len], endpoint, now);
+        }
+        if expired {
+            let mut freed = Vec::new();
+            if let Some(peer) = self.peer_mut(slot) {
+                peer.timers.on_expired(now);
+                freed.extend(peer.queue.drain(..));
+            }
+            self.recycle(freed);
+            match due {
+                Due::Expire { had_keys: true } => {
+                    log::info!(
+                        "peer {key}: keys wiped after {}s without a new session",
+                        timers::KEY_WIPE_TIME.as_secs()
+                    );
+                    self.push_event(Event::PeerIdle { peer: key });
+                }
+                Due::Expire { had_keys: false } => {
+                    let attempts = self.peer(slot).map_or(0, |p| p.attempts);
+                    log::info!("peer {key}: handshake abandoned after {attempts} attempts");
+                    self.push_event(Event::HandshakeFailing {
+                        peer: key,
+                        attempts,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let pk_due = self
+            .peer(slot)
+            .is_some_and(|p| p.timers.persistent_keepalive_due(now));
+        if pk_due {
+            log::trace!("peer {key}: persistent keepalive");
+            self.send_to_peer(slot, &[], now);
+        }
+    }
+
+    /// Bookkeeping for a message boringtun produced from a timer or a handshake request.
+    fn after_output(
+        &mut self,
+        slot: PeerSlot,
+        out: &[u8],
+        endpoint: Option<SocketAddr>,
+        now: Instant,
+    ) {
+        let mut failing = None;
+        if let Some(peer) = self.peer_mut(slot) {
+            match msg_type(out) {
+                MSG_INIT => {
+                    peer.timers.on_initiation_sent(now);
+                    peer.attempts = peer.attempts.saturating_add(1);
+                    if peer.attempts > 1 {
+                        failing = Some((peer.config.public_key, peer.attempts));
+                    }
+                    log::debug!(
+                        "peer {}: handshake initiation (attempt {})",
+                        peer.config.public_key,
+                        peer.attempts
+                    );
+                }
+                MSG_DATA => peer.timers.on_packet_sent(now, false),
+                _ => {}
+            }
+        }
+        if let Some((peer, attempts)) = failing {
+            self.push_event(Event::HandshakeFailing { peer, attempts });
+        }
+        match endpoint {
+            Some(dst) => self.push_transmit(slot, dst, out),
+            None => {
+                if let Some(peer) = self.peer_mut(slot) {
+                    peer.dropped.no_session += 1;
+                }
+            }
+        }
+    }
+
+    fn recycle(&mut self, bufs: Vec<Vec<u8>>) {
+        for buf in bufs {
+            self.queued_total = self.queued_total.saturating_sub(1);
+            if self.pool.len() < TOTAL_QUEUE_CAP {
+                self.pool.push(buf);
+            }
+        }
+    }
+
+    /// Starts (or with `force`, restarts) a handshake with `slot`.
+    fn initiate(&mut self, slot: PeerSlot, now: Instant, force: bool) {
+        let mut buf = [0u8; HANDSHAKE_INIT_SIZE];
+        let (endpoint, len) = {
+            let Some(peer) = self.peer_mut(slot) else {
+                return;
+            };
+            let Some(endpoint) = peer.config.endpoint else {
+                return;
+            };
+            match peer.tunn.format_handshake_initiation(&mut buf, force) {
+                TunnResult::WriteToNetwork(out) => (endpoint, out.len()),
+                TunnResult::Err(e) => {
+                    log::debug!(
+                        "peer {}: handshake initiation failed: {e:?}",
+                        peer.config.public_key
+                    );
+                    return;
+                }
+                _ => return,
+            }
+        };
+        self.after_output(slot, &buf[..len], Some(endpoint), now);
+    }
+
+    /// Encrypts `packet` (empty = keepalive) for `slot`, or queues it and starts a
+    /// handshake when there is no session yet.
+    fn send_to_peer(&mut self, slot: PeerSlot, packet: &[u8], now: Instant) {
+        let Tunnel {
+            peers,
+            transmits,
+            queued_total,
+            pool,
+            ..
+        } = self;
+        let Some(peer) = peers.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        let ready = match peer.config.endpoint {
+            Some(dst) if peer.tunn.time_since_last_handshake().is_some() => Some(dst),
+            _ => None,
+        };
+        if let Some(dst) = ready {
+            let need = (packet.len() + DATA_OVERHEAD).max(HANDSHAKE_INIT_SIZE);
+            let Some(buf) = transmits.reserve(need) else {
+                peer.dropped.queue_full += 1;
+                return;
+            };
+            match peer.tunn.encapsulate(packet, buf) {
+                TunnResult::WriteToNetwork(out) => {
+                    let len = out.len();
+                    transmits.commit(dst, 0, len);
+                    peer.timers.on_packet_sent(now, !packet.is_empty());
+                    peer.tx_packets += 1;
+                    peer.tx_bytes += len as u64;
+                    log::trace!("peer {}: sent {} bytes", peer.config.public_key, len);
+                }
+                TunnResult::Err(e) => {
+                    log::debug!("peer {}: encapsulate: {e:?}", peer.config.public_key);
+                    peer.dropped.no_session += 1;
+                }
+                _ => {}
+            }
+            return;
+        }
+        // No session (or no endpoint yet): queue with fixed caps, then handshake.
+        if !packet.is_empty() {
+            if peer.queue.len() >= PEER_QUEUE_CAP || *queued_total >= TOTAL_QUEUE_CAP {
+                peer.dropped.queue_full += 1;
+            } else {
+                let mut buf = pool.pop().unwrap_or_default();
+                buf.clear();
+                buf.extend_from_slice(packet);
+                peer.queue.push_back(buf);
+                *queued_total += 1;
+            }
+        }
+        self.initiate(slot, now, false);
+    }
+
+    /// Sends the packets that waited for `slot`'s handshake.
+    fn flush_queue(&mut self, slot: PeerSlot, now: Instant) {
+        loop {
+            let Some(peer) = self.peer_mut(slot) else {
+                return;
+            };
+            if peer.queue.is_empty() || peer.tunn.time_since_last_handshake().is_none() {
+                return;
+            }
+            let Some(buf) = peer.queue.pop_front() else {
+                return;
+            };
+            self.queued_total = self.queued_total.saturating_sub(1);
+            self.send_to_peer(slot, &buf, now);
+            if self.pool.len() < TOTAL_QUEUE_CAP {
+                self.pool.push(buf);
+            }
+        }
+    }
+
+    /// An IP packet from the OS: routed by destination to the peer with the longest
+    /// matching AllowedIPs prefix, encrypted (or queued until a handshake completes).
+    /// Non-IP packets and packets with no route are dropped and counted.
+    pub fn handle_tun_packet(&mut self, packet: &[u8], now: Instant) {
+        if packet.len() > MAX_PACKET {
+            self.dropped.malformed += 1;
+            return;
+        }
+        let Some(dst) = routing::packet_dst(packet) else {
+            self.dropped.malformed += 1;
+            log::trace!(
+                "dropping a non-IP packet from the OS ({} bytes)",
+                packet.len()
+            );
+            return;
+        };
+        let Some(slot) = self.routes.lookup(dst) else {
+            self.dropped.no_route += 1;
+            log::trace!("no route for an outbound packet");
+            return;
+        };
+        self.refresh(slot, now);
+        self.send_to_peer(slot, packet, now);
+    }
+
+    /// A UDP datagram from `from`. Handshakes are rate-limited (a cookie reply
+    /// under load), matched to the peer by decrypting the initiator's static key;
+    /// everything else by receiver index. Decrypted packets whose inner source is
+    /// not in the peer's AllowedIPs are dropped. A peer's endpoint follows the
+    /// source of its latest authenticated datagram (roaming).
+    pub fn handle_datagram(&mut self, from: SocketAddr, datagram: &[u8], now: Instant) {
+        let ty = msg_type(datagram);
+        if ty == MSG_INIT || ty == MSG_RESPONSE {
+            // Lazily, never from a periodic tick: boringtun resets only if a second passed.
+            self.limiter.reset_count();
+        }
+        let mut cookie = [0u8; 64];
+        let slot = match self
+            .limiter
+            .verify_packet(Some(from.ip()), datagram, &mut cookie)
+        {
+            Ok(Packet::HandshakeInit(p)) => {
+                match parse_handshake_anon(&self.private, &self.public, &p) {
+                    Ok(half) => match self
+                        .by_key
+                        .get(&PublicKey::from_bytes(half.peer_static_public))
+                    {
+                        Some(&slot) => slot,
+                        None => {
+                            self.dropped.unknown_peer += 1;
+                            return;
+                        }
+                    },
+                    Err(_) => {
+                        self.dropped.malformed += 1;
+                        return;
+                    }
+                }
+            }
+            Ok(Packet::HandshakeResponse(p)) => p.receiver_idx >> 8,
+            Ok(Packet::PacketCookieReply(p)) => p.receiver_idx >> 8,
+            Ok(Packet::PacketData(p)) => p.receiver_idx >> 8,
+            Err(TunnResult::WriteToNetwork(reply)) => {
+                let len = reply.len();
+                self.dropped.rate_limited += 1;
+                if !self.transmits.push(from, &cookie[..len]) {
+                    self.dropped.queue_full += 1;
+                }
+                log::debug!("under load: cookie reply");
+                return;
+            }
+            Err(_) => {
+                self.dropped.malformed += 1;
+                log::trace!("dropping a malformed datagram ({} bytes)", datagram.len());
+                return;
+            }
+        };
+        if self.peer(slot).is_none() {
+            self.dropped.unknown_peer += 1;
+            return;
+        }
+        self.refresh(slot, now);
+        self.decapsulate(slot, from, ty, datagram, now);
+    }
+
+    fn decapsulate(
+        &mut self,
+        slot: PeerSlot,
+        from: SocketAddr,
+        ty: u8,
+        datagram: &[u8],
+        now: Instant,
+    ) {
+        enum Outcome {
+            Reply(usize, usize),
+            Tun(usize, usize, IpAddr),
+            Done,
+            Failed(WireGuardError),
+        }
+        let Tunnel { peers, tun_out, .. } = self;
+        let Some(peer) = peers.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        let need = datagram.len().max(HANDSHAKE_INIT_SIZE);
+        let Some(buf) = tun_out.reserve(need) else {
+            peer.dropped.queue_full += 1;
+            return;
+        };
+        let base = buf.as_ptr() as usize;
+        let outcome = match peer.tunn.decapsulate(Some(from.ip()), datagram, buf) {
+            TunnResult::WriteToNetwork(out) => {
+                Outcome::Reply(out.as_ptr() as usize - base, out.len())
+            }
+            TunnResult::WriteToTunnelV4(out, src) => {
+                Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V4(src))
+            }
+            TunnResult::WriteToTunnelV6(out, src) => {
+                Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V6(src))
+            }
+            TunnResult::Done => Outcome::Done,
+            TunnResult::Err(e) => Outcome::Failed(e),
+        };
+        let key = peer.config.public_key;
+        let mut authenticated = true;
+        match outcome {
+            Outcome::Failed(e) => {
+                authenticated = false;
+                match e {
+                    WireGuardError::DuplicateCounter | WireGuardError::InvalidCounter => {
+                        peer.dropped.replay += 1
+                    }
+                    WireGuardError::NoCurrentSession | WireGuardError::WrongIndex => {
+                        peer.dropped.no_session += 1
+                    }
+                    _ => peer.dropped.malformed += 1,
+                }
+                log::trace!("peer {key}: dropping datagram: {e:?}");
+            }
+            Outcome::Tun(offset, len, src) => {
+                if self.routes.lookup(src) == Some(slot) {
+                    tun_out.commit((), offset, len);
+                    peer.timers.on_data_received(now, true);
+                } else {
+                    // Authenticated, so the session and roaming still count it.
+                    peer.timers.on_data_received(now, true);
+                    peer.dropped.inner_source += 1;
+                    log::trace!("peer {key}: inner source not in AllowedIPs");
+                }
+            }
+            Outcome::Done => match ty {
+                MSG_DATA => peer.timers.on_data_received(now, false),
+                MSG_COOKIE => {
+                    peer.timers.on_cookie_received(now);
+                    authenticated = false;
+                }
+                _ => authenticated = false,
+            },
+            Outcome::Reply(offset, len) => {
+                // Copy the reply out of the tun arena (uncommitted scratch there).
+                let mut reply = [0u8; HANDSHAKE_INIT_SIZE];
+                let n = len.min(reply.len());
+                if let Some(src) = tun_out.reserve(offset + n) {
+                    reply[..n].copy_from_slice(&src[offset..offset + n]);
+                }
+                match ty {
+                    MSG_INIT => peer.timers.on_handshake_init_received(now),
+                    MSG_RESPONSE => peer.timers.on_handshake_response_received(now),
+                    _ => {}
+                }
+                let established = ty == MSG_INIT || ty == MSG_RESPONSE;
+                if established {
+                    peer.handshakes += 1;
+                    peer.attempts = 0;
+                    peer.last_handshake = Some(now);
+                    log::info!("peer {key}: handshake completed");
+                }
+                let roamed = peer.config.endpoint != Some(from);
+                peer.config.endpoint = Some(from);
+                peer.rx_packets += 1;
+                peer.rx_bytes += datagram.len() as u64;
+                if roamed {
+                    self.push_event(Event::EndpointChanged {
+                        peer: key,
+                        endpoint: from,
+                    });
+                }
+                self.push_transmit(slot, from, &reply[..n]);
+                if established {
+                    self.push_event(Event::HandshakeCompleted { peer: key });
+                }
+                self.flush_queue(slot, now);
+                return;
+            }
+        }
+        if authenticated {
+            let roamed = peer.config.endpoint != Some(from);
+            peer.config.endpoint = Some(from);
+            peer.rx_packets += 1;
+            peer.rx_bytes += datagram.len() as u64;
+            let waiting = !peer.queue.is_empty();
+            if roamed {
+                log::debug!("peer {key}: endpoint changed");
+                self.push_event(Event::EndpointChanged {
+                    peer: key,
+                    endpoint: from,
+                });
+            }
+            if waiting {
+                self.flush_queue(slot, now);
+            }
+        }
+    }
+
+    /// The deadline returned by [`Tunnel::poll_timeout`] passed (extra calls are harmless).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for slot in 0..self.peers.len() as PeerSlot {
+            let due = self
+                .peer(slot)
+                .and_then(|p| p.timers.next_deadline())
+                .is_some_and(|d| d <= now);
+            if due {
+                self.refresh(slot, now);
+            }
+        }
+    }
+
+    /// The next datagram to send. Call until `None` after every input.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
+        self.transmits
+            .pop()
+            .map(|(dst, payload)| Transmit { dst, payload })
+    }
+
+    /// The next decrypted IP packet for the OS. Call until `None` after every input.
+    #[must_use]
+    pub fn poll_tun(&mut self) -> Option<&[u8]> {
+        self.tun_out.pop().map(|((), packet)| packet)
+    }
+
+    /// The next event. Call until `None` after every input.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`Tunnel::handle_timeout`] next; `None` = not until new input.
+    ///
+    /// Changes after any `handle_*` call and after [`Tunnel::sleep`] / [`Tunnel::wake`]:
+    /// ask again after each. An idle tunnel without persistent keepalive returns
+    /// only the key-wipe deadline (540 s after the last handshake), then `None`.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.sleeping {
+            return None;
+        }
+        self.peers
+            .iter()
+            .flatten()
+            .filter_map(|p| p.timers.next_deadline())
+            .min()
+    }
+
+    /// Drops not attributable to a peer (no route, malformed, unknown peer, rate limited).
+    pub fn dropped(&self) -> DropCounts {
+        self.dropped
+    }
+
+    /// Statistics of every peer.
+    pub fn stats(&self) -> Vec<PeerStats> {
+        self.peers
+            .iter()
+            .flatten()
+            .map(|p| {
+                let (_, _, _, loss, rtt) = p.tunn.stats();
+                PeerStats {
+                    public_key: p.config.public_key,
+                    endpoint: p.config.endpoint,
+                    rx_bytes: p.rx_bytes,
+                    tx_bytes: p.tx_bytes,
+                    rx_packets: p.rx_packets,
+                    tx_packets: p.tx_packets,
+                    last_handshake: p.last_handshake,
+                    handshakes: p.handshakes,
+                    rtt_ms: rtt,
+                    loss,
+                    dropped: p.dropped,
+                    queued: p.queue.len(),
+                }
+            })
+            .collect()
+    }
+
+    /// Bytes currently held by the output buffers (their high-water mark).
+    pub fn buffer_bytes(&self) -> usize {
+        self.transmits.capacity_bytes() + self.tun_out.capacity_bytes()
+    }
+
+    /// Time since the last handshake with `key`'s current session, if it has one.
+    pub fn session_age(&self, key: &PublicKey) -> Option<Duration> {
+        self.by_key
+            .get(key)
+            .and_then(|&slot| self.peer(slot))
+            .and_then(|p| p.tunn.time_since_last_handshake())
+    }
+}

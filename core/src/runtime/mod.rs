@@ -162,24 +162,7 @@ pub enum TunnelState {
     Stopped,
 }
 
-/// Dropped-packet counters, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DropCounts {
-    /// Inbound datagrams that did not parse or failed authentication.
-    pub malformed: u64,
-    /// Decrypted packets whose inner source is not in the peer's AllowedIPs.
-    pub inner_source: u64,
-    /// Outbound packets with no route (no peer's AllowedIPs covers the destination).
-    pub no_route: u64,
-    /// Packets dropped because a fixed-size queue was full.
-    pub queue_full: u64,
-    /// Datagrams rejected as replays or outside the replay window.
-    pub replay: u64,
-    /// Packets dropped because the peer has no endpoint or no valid session.
-    pub no_session: u64,
-    /// Handshake messages answered with a cookie or dropped under load.
-    pub rate_limited: u64,
-}
+pub use crate::proto::DropCounts;
 
 /// Statistics for one peer.
 #[derive(Debug, Clone, PartialEq)]

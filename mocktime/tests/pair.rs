@@ -1,0 +1,456 @@
+//! Two or more Culvert tunnels in memory with mocked time.
+
+use culvert_core::proto::timers::{KEY_WIPE_TIME, REKEY_AFTER_TIME, REKEY_ATTEMPT_TIME};
+use culvert_core::proto::{Event, PeerConfig, Tunnel};
+use culvert_mocktime::*;
+use std::time::Duration;
+
+const A: usize = 0;
+const B: usize = 1;
+
+fn ping_a_to_b(n: &mut Net, payload: &[u8]) -> Vec<u8> {
+    let p = ipv4([10, 0, 0, 1], [10, 0, 0, 2], payload);
+    n.send_ip(A, &p);
+    p
+}
+
+fn handshake(n: &mut Net) {
+    let p = ping_a_to_b(n, b"hello");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(
+        n.nodes[B].delivered.last(),
+        Some(&p),
+        "queued packet delivered after handshake"
+    );
+}
+
+#[test]
+fn handshake_and_data_both_ways() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let (ka, kb) = (n.nodes[A].public(), n.nodes[B].public());
+    assert!(n.nodes[A]
+        .events
+        .contains(&Event::HandshakeCompleted { peer: kb }));
+    assert!(n.nodes[B]
+        .events
+        .contains(&Event::HandshakeCompleted { peer: ka }));
+    let back = ipv6("fd00::2", "fd00::1", b"reply over v6");
+    n.send_ip(B, &back);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[A].delivered, vec![back]);
+    for i in 0..50u8 {
+        ping_a_to_b(&mut n, &[i; 1000]);
+    }
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.len(), 51);
+    let sa = n.nodes[A].stats(&kb);
+    let sb = n.nodes[B].stats(&ka);
+    assert_eq!(sa.handshakes, 1);
+    assert_eq!(sb.handshakes, 1);
+    assert!(
+        sa.tx_bytes > 50_000 && sb.rx_bytes >= sa.tx_bytes - 200,
+        "{sa:?} {sb:?}"
+    );
+    assert_eq!(sa.tx_packets, sb.rx_packets);
+    assert!(sa.last_handshake.is_some());
+    assert_eq!(sb.dropped, Default::default());
+}
+
+#[test]
+fn multi_peer_routing_and_inner_source_check() {
+    let (kh, k1, k2) = (key(), key(), key());
+    let (ah, a1, a2) = ("198.51.100.10:1", "198.51.100.11:1", "198.51.100.12:1");
+    let mut n = Net::default();
+    let hub = n.add(
+        kh.clone(),
+        ah,
+        vec![
+            peer_of(
+                &k1,
+                Some(a1.parse().unwrap()),
+                &["10.1.0.0/16", "fd01::/64"],
+            ),
+            peer_of(
+                &k2,
+                Some(a2.parse().unwrap()),
+                &["10.1.2.0/24", "0.0.0.0/0"],
+            ),
+        ],
+    );
+    let s1 = n.add(
+        k1,
+        a1,
+        vec![peer_of(
+            &kh,
+            Some(ah.parse().unwrap()),
+            &["0.0.0.0/0", "::/0"],
+        )],
+    );
+    let s2 = n.add(
+        k2,
+        a2,
+        vec![peer_of(&kh, Some(ah.parse().unwrap()), &["0.0.0.0/0"])],
+    );
+    // Longest prefix: 10.1.2.x goes to peer 2 (/24 beats /16), 10.1.3.x to peer 1, 8.8.8.8 to peer 2.
+    let to2 = ipv4([10, 9, 9, 9], [10, 1, 2, 5], b"to two");
+    let to1 = ipv4([10, 9, 9, 9], [10, 1, 3, 5], b"to one");
+    let to1v6 = ipv6("fd09::9", "fd01::5", b"to one v6");
+    let default = ipv4([10, 9, 9, 9], [8, 8, 8, 8], b"default");
+    n.send_ip(hub, &to2);
+    n.send_ip(hub, &to1);
+    n.send_ip(hub, &to1v6);
+    n.send_ip(hub, &default);
+    n.send_ip(hub, &ipv6("fd09::9", "fd99::1", b"no route"));
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[s1].delivered, vec![to1, to1v6]);
+    assert_eq!(n.nodes[s2].delivered, vec![to2, default]);
+    assert_eq!(n.nodes[hub].tunnel.dropped().no_route, 1);
+    // Inner-source check: spoke 1 claims a source inside spoke 2's range.
+    let spoofed = ipv4([10, 1, 2, 7], [10, 9, 9, 9], b"spoofed");
+    let honest = ipv4([10, 1, 3, 7], [10, 9, 9, 9], b"honest");
+    n.send_ip(s1, &spoofed);
+    n.send_ip(s1, &honest);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[hub].delivered, vec![honest]);
+    let st = n.nodes[hub].stats(&n.nodes[s1].public());
+    assert_eq!(st.dropped.inner_source, 1);
+}
+
+#[test]
+fn rekey_after_rekey_after_time_keeps_data_flowing() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let kb = n.nodes[B].public();
+    for i in 0..30u8 {
+        n.run_for(Duration::from_secs(5));
+        ping_a_to_b(&mut n, &[i; 100]);
+        let back = ipv4([10, 0, 0, 2], [10, 0, 0, 1], &[i; 10]);
+        n.send_ip(B, &back);
+    }
+    n.settle(Duration::from_secs(1));
+    assert!(REKEY_AFTER_TIME < Duration::from_secs(150));
+    let s = n.nodes[A].stats(&kb);
+    assert!(s.handshakes >= 2, "a rekey happened after 150 s: {s:?}");
+    assert_eq!(
+        n.nodes[B].delivered.len(),
+        31,
+        "no packet lost across the rekey"
+    );
+    assert_eq!(n.nodes[A].delivered.len(), 30);
+}
+
+#[test]
+fn passive_keepalive_after_receiving_and_persistent_keepalive() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let sent_before = n.nodes[B].sent;
+    // B received data and sends nothing back: after KEEPALIVE (10 s) it sends one keepalive.
+    n.run_for(Duration::from_secs(12));
+    assert_eq!(n.nodes[B].sent, sent_before + 1, "one passive keepalive");
+    n.run_for(Duration::from_secs(60));
+    assert_eq!(n.nodes[B].sent, sent_before + 1, "and no more");
+
+    // Persistent keepalive every 25 s.
+    let mut n = Net::pair();
+    let kb_key = n.nodes[B].key.clone();
+    let baddr = n.nodes[B].addr;
+    let mut cfg = peer_of(&kb_key, Some(baddr), &["10.0.0.2/32"]);
+    cfg.persistent_keepalive = Some(25);
+    n.nodes[A].tunnel.set_peers(vec![cfg], now()).unwrap();
+    handshake(&mut n);
+    let before = n.nodes[A].sent;
+    n.run_for(Duration::from_secs(200));
+    let sent = n.nodes[A].sent - before;
+    // 25 s after the last packet either way (B's passive keepalive at 10 s counts).
+    assert!(
+        (7..=8).contains(&sent),
+        "about 8 keepalives in 200 s, got {sent}"
+    );
+}
+
+#[test]
+fn loss_and_reordering() {
+    let mut n = Net::pair();
+    let mut counter = 0u32;
+    // Drop every third datagram, in both directions, handshakes included.
+    n.drop = Box::new(move |_| {
+        counter += 1;
+        counter.is_multiple_of(3)
+    });
+    n.reorder = true;
+    let p = ping_a_to_b(&mut n, b"first");
+    n.run_for(Duration::from_secs(30));
+    assert!(
+        n.nodes[B].delivered.contains(&p) || n.nodes[A].stats(&n.nodes[B].public()).handshakes >= 1
+    );
+    for i in 0..60u8 {
+        ping_a_to_b(&mut n, &[i; 64]);
+    }
+    n.settle(Duration::from_secs(1));
+    let got = n.nodes[B].delivered.len();
+    assert!(
+        (35..=61).contains(&got),
+        "about two thirds arrive despite reordering: {got}"
+    );
+    assert!(n.dropped > 10);
+    let s = n.nodes[B].stats(&n.nodes[A].public());
+    assert_eq!(
+        s.dropped.replay, 0,
+        "reordering within the window is not a replay"
+    );
+}
+
+#[test]
+fn peer_restart_makes_a_new_session() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let ka = n.nodes[A].public();
+    let kb = n.nodes[B].public();
+    // B restarts with the same key and config: its sessions are gone.
+    let peers = vec![peer_of(
+        &n.nodes[A].key.clone(),
+        Some(n.nodes[A].addr),
+        &["10.0.0.1/32"],
+    )];
+    let mut fresh = Tunnel::new(&n.nodes[B].key);
+    fresh.set_peers(peers, now()).unwrap();
+    n.nodes[B].tunnel = fresh;
+    n.nodes[B].delivered.clear();
+    // A keeps sending; B cannot decrypt; after 15 s without an answer A re-handshakes.
+    for i in 0..10u8 {
+        ping_a_to_b(&mut n, &[i; 10]);
+        n.run_for(Duration::from_secs(3));
+    }
+    n.settle(Duration::from_secs(1));
+    assert!(n.nodes[A].stats(&kb).handshakes >= 2);
+    assert_eq!(n.nodes[B].stats(&ka).handshakes, 1);
+    assert!(!n.nodes[B].delivered.is_empty(), "traffic resumed");
+    assert!(
+        n.nodes[B].stats(&ka).dropped.no_session > 0,
+        "old-session packets counted"
+    );
+}
+
+#[test]
+fn roaming_follows_the_latest_authenticated_source() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let ka = n.nodes[A].public();
+    n.move_node(A, "198.51.100.77:4000");
+    ping_a_to_b(&mut n, b"from a new address");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(
+        n.nodes[B].tunnel.endpoint(&ka),
+        Some("198.51.100.77:4000".parse().unwrap())
+    );
+    assert!(n.nodes[B]
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::EndpointChanged { .. })));
+    // B's reply reaches A at its new address.
+    let back = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"found you");
+    n.send_ip(B, &back);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[A].delivered, vec![back]);
+    // An unauthenticated datagram from elsewhere does not move the endpoint.
+    n.inject(
+        B,
+        "198.51.100.99:9".parse().unwrap(),
+        &[
+            4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+            9, 9, 9,
+        ],
+    );
+    assert_eq!(
+        n.nodes[B].tunnel.endpoint(&ka),
+        Some("198.51.100.77:4000".parse().unwrap())
+    );
+}
+
+#[test]
+fn update_keeps_sessions_of_unchanged_peers() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let kb = n.nodes[B].public();
+    let kc = key();
+    let baddr = n.nodes[B].addr;
+    let bkey = n.nodes[B].key.clone();
+    let peers: Vec<PeerConfig> = vec![
+        peer_of(&bkey, Some(baddr), &["10.0.0.2/32", "10.0.5.0/24"]),
+        peer_of(&kc, None, &["10.0.9.0/24"]),
+    ];
+    n.nodes[A].tunnel.set_peers(peers, now()).unwrap();
+    let p = ipv4([10, 0, 0, 1], [10, 0, 5, 5], b"new route, old session");
+    let sent = n.nodes[A].sent;
+    n.send_ip(A, &p);
+    assert_eq!(
+        n.nodes[A].sent,
+        sent + 1,
+        "sent straight away, no new handshake"
+    );
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[A].stats(&kb).handshakes, 1);
+    // B only accepts 10.0.0.1 from A; the destination side does not matter.
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
+    // A preshared-key change is a new peer: a new session.
+    let mut with_psk = peer_of(&bkey, Some(baddr), &["10.0.0.2/32"]);
+    with_psk.preshared_key = Some(culvert_core::config::PresharedKey::generate());
+    n.nodes[A].tunnel.set_peers(vec![with_psk], now()).unwrap();
+    assert_eq!(n.nodes[A].stats(&kb).handshakes, 0);
+    assert!(n.nodes[A]
+        .tunnel
+        .set_peers(
+            vec![peer_of(&kc, None, &[]), peer_of(&kc, None, &[])],
+            now()
+        )
+        .is_err());
+}
+
+#[test]
+fn sleep_silences_timers_and_wake_rehandshakes() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let kb = n.nodes[B].public();
+    n.run_for(Duration::from_secs(15)); // B's passive keepalive
+    n.nodes[A].tunnel.sleep();
+    assert_eq!(n.nodes[A].tunnel.poll_timeout(), None);
+    // 200 s asleep: past REJECT_AFTER_TIME, the session is unusable.
+    let wakeups = n.nodes[A].wakeups;
+    n.run_for(Duration::from_secs(200));
+    assert_eq!(n.nodes[A].wakeups, wakeups, "no timer while asleep");
+    n.nodes[A].tunnel.wake(now());
+    n.collect(A);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(
+        n.nodes[A].stats(&kb).handshakes,
+        2,
+        "wake forced a fresh handshake"
+    );
+    let p = ping_a_to_b(&mut n, b"after wake");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
+}
+
+#[test]
+fn idle_tunnel_goes_quiet() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let back = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"pong");
+    n.send_ip(B, &back);
+    n.settle(Duration::from_secs(1));
+    let (wa, wb) = (n.nodes[A].wakeups, n.nodes[B].wakeups);
+    n.run_for(KEY_WIPE_TIME + Duration::from_secs(60));
+    // At most a passive keepalive each, then exactly one wake-up to wipe keys.
+    assert!(
+        n.nodes[A].wakeups - wa <= 2,
+        "A woke {} times",
+        n.nodes[A].wakeups - wa
+    );
+    assert!(
+        n.nodes[B].wakeups - wb <= 2,
+        "B woke {} times",
+        n.nodes[B].wakeups - wb
+    );
+    assert_eq!(n.nodes[A].tunnel.poll_timeout(), None);
+    assert_eq!(n.nodes[B].tunnel.poll_timeout(), None);
+    let kb = n.nodes[B].public();
+    assert!(n.nodes[A].events.contains(&Event::PeerIdle { peer: kb }));
+    // An hour later: still nothing.
+    let w = n.nodes[A].wakeups;
+    n.run_for(Duration::from_secs(3600));
+    assert_eq!(n.nodes[A].wakeups, w);
+    // And traffic still works afterwards (new handshake).
+    let p = ping_a_to_b(&mut n, b"morning");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
+}
+
+#[test]
+fn unanswered_handshake_retries_then_gives_up() {
+    let mut n = Net::pair();
+    n.drop = Box::new(|_| true);
+    ping_a_to_b(&mut n, b"into the void");
+    n.run_for(REKEY_ATTEMPT_TIME + Duration::from_secs(10));
+    let kb = n.nodes[B].public();
+    let attempts: Vec<u32> = n.nodes[A]
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::HandshakeFailing { attempts, .. } => Some(*attempts),
+            _ => None,
+        })
+        .collect();
+    assert!(attempts.len() >= 15, "{attempts:?}");
+    assert_eq!(attempts[0], 2);
+    assert!(
+        n.nodes[A].sent >= 17 && n.nodes[A].sent <= 20,
+        "sent {}",
+        n.nodes[A].sent
+    );
+    assert_eq!(n.nodes[A].tunnel.poll_timeout(), None, "gave up: quiet");
+    assert_eq!(n.nodes[A].stats(&kb).queued, 0, "queue cleared");
+}
+
+#[test]
+fn malformed_input_is_counted_never_panics() {
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let from = n.nodes[A].addr;
+    let mut seed = 0x1234_5678u32;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    for len in 0..400usize {
+        let mut d: Vec<u8> = (0..len).map(|_| rnd() as u8).collect();
+        if len >= 4 {
+            d[0] = (len % 5) as u8;
+            d[1..4].fill(0);
+        }
+        n.inject(B, from, &d);
+        n.nodes[B].tunnel.handle_tun_packet(&d, now());
+        n.collect(B);
+    }
+    let total = n.nodes[B].tunnel.dropped();
+    let peer = n.nodes[B].stats(&n.nodes[A].public()).dropped;
+    assert!(
+        total.malformed + peer.malformed + total.unknown_peer + peer.no_session > 100,
+        "{total:?} {peer:?}"
+    );
+    assert!(n.nodes[B].delivered.len() == 1, "nothing garbage delivered");
+    // The session still works.
+    let p = ping_a_to_b(&mut n, b"still fine");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
+}
+
+#[test]
+fn handshake_flood_triggers_cookie_replies() {
+    let mut n = Net::pair();
+    let kb = n.nodes[B].key.clone();
+    let target = n.nodes[B].addr;
+    let mut flood = Vec::new();
+    for i in 0..150u32 {
+        let k = key();
+        let mut t = Tunnel::new(&k);
+        t.set_peers(vec![peer_of(&kb, Some(target), &["10.0.0.2/32"])], now())
+            .unwrap();
+        t.handle_tun_packet(&ipv4([10, 0, 0, 9], [10, 0, 0, 2], b"x"), now());
+        let tx = t.poll_transmit().expect("an initiation");
+        let from = format!("198.51.100.{}:{}", 100 + i % 100, 1000 + i);
+        flood.push((from.parse().unwrap(), tx.payload.to_vec()));
+    }
+    for (from, d) in &flood {
+        n.inject(B, *from, d);
+    }
+    let dropped = n.nodes[B].tunnel.dropped();
+    assert!(dropped.rate_limited >= 40, "{dropped:?}");
+    // Unknown initiators are counted, not answered.
+    assert!(dropped.unknown_peer > 0);
+    // A second later the limiter resets lazily and a real peer gets through.
+    advance(Duration::from_secs(2));
+    handshake(&mut n);
+}
