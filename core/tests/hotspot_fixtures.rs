@@ -418,3 +418,52 @@ fn oversized_and_garbage_input_is_an_error() {
     assert!(parse_hotspot(b"bplist00garbage", None).is_err());
     assert!(parse_hotspot(b"\x30\x80\x30\x80", None).is_err());
 }
+
+/// A binary plist whose arrays share objects: 60 levels of `[prev, prev]` expand to
+/// 2^60 values. It must be refused quickly, not expanded.
+fn shared_object_bplist(levels: u8) -> Vec<u8> {
+    let mut data = b"bplist00".to_vec();
+    let mut offsets = vec![data.len() as u16];
+    data.extend([0x10, 0x01]); // integer 1
+    for i in 1..levels {
+        offsets.push(data.len() as u16);
+        data.extend([0xA2, i - 1, i - 1]); // array of two refs to the previous object
+    }
+    let table = data.len() as u64;
+    for off in &offsets {
+        data.extend(off.to_be_bytes());
+    }
+    data.extend([0u8; 6]);
+    data.extend([2, 1]); // offset size, ref size
+    data.extend((offsets.len() as u64).to_be_bytes());
+    data.extend((offsets.len() as u64 - 1).to_be_bytes()); // top object
+    data.extend(table.to_be_bytes());
+    data
+}
+
+#[test]
+fn expansion_and_nesting_bombs_are_refused() {
+    let start = std::time::Instant::now();
+    let e = parse_hotspot(&shared_object_bplist(60), None).unwrap_err();
+    assert_eq!(e.kind, HotspotErrorKind::Unsupported, "{e}");
+    // A small shared graph is fine: it is just a plist without Wi-Fi.
+    let e = parse_hotspot(&shared_object_bplist(3), None).unwrap_err();
+    assert_ne!(e.kind, HotspotErrorKind::Unsupported, "{e}");
+
+    let deep = format!(
+        "<plist>{}{}</plist>",
+        "<array>".repeat(5000),
+        "</array>".repeat(5000)
+    );
+    assert_eq!(
+        parse_hotspot(deep.as_bytes(), None).unwrap_err().kind,
+        HotspotErrorKind::Unsupported
+    );
+    let deep_pps = format!(
+        "<MgmtTree>{}{}</MgmtTree>",
+        "<Node>".repeat(5000),
+        "</Node>".repeat(5000)
+    );
+    assert!(parse_hotspot(deep_pps.as_bytes(), None).is_err());
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}

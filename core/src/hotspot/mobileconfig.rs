@@ -58,6 +58,52 @@ fn strip_cms(bytes: &[u8]) -> der::Result<Vec<u8>> {
     Ok(content.into_bytes().into_vec())
 }
 
+/// Most plist events (values) a profile may expand to.
+const MAX_EVENTS: usize = 200_000;
+/// Most bytes of strings and data a profile may expand to.
+const MAX_EXPANDED_BYTES: usize = 32 * 1024 * 1024;
+/// Deepest nesting of arrays and dictionaries.
+const MAX_DEPTH: usize = 64;
+
+/// Reads a plist (XML or binary) within bounds: a binary plist is a graph whose
+/// objects can be shared, so a few hundred bytes can expand exponentially.
+fn read_plist(bytes: &[u8]) -> Result<Value, HotspotError> {
+    use plist::stream::{Event, Reader};
+    let too_big = || {
+        HotspotError::unsupported(
+            ".mobileconfig expands to more objects or bytes than any profile has (a shared-object bomb?)",
+        )
+    };
+    let mut events = Vec::new();
+    let mut depth = 0usize;
+    let mut expanded = 0usize;
+    for event in Reader::new(Cursor::new(bytes)) {
+        let event = event.map_err(|e| {
+            HotspotError::malformed(format!(".mobileconfig is not a valid plist: {e}"))
+        })?;
+        match &event {
+            Event::StartArray(_) | Event::StartDictionary(_) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(HotspotError::unsupported(format!(
+                        ".mobileconfig nests deeper than {MAX_DEPTH} levels"
+                    )));
+                }
+            }
+            Event::EndCollection => depth = depth.saturating_sub(1),
+            Event::Data(d) => expanded += d.len(),
+            Event::String(s) => expanded += s.len(),
+            _ => {}
+        }
+        events.push(event);
+        if events.len() > MAX_EVENTS || expanded > MAX_EXPANDED_BYTES {
+            return Err(too_big());
+        }
+    }
+    Value::from_events(events.into_iter().map(Ok))
+        .map_err(|e| HotspotError::malformed(format!(".mobileconfig is not a valid plist: {e}")))
+}
+
 /// Parses a profile. Returns its networks and warnings about the input.
 pub fn parse_mobileconfig(
     bytes: &[u8],
@@ -77,8 +123,7 @@ pub fn parse_mobileconfig(
             "signed profile: the CMS envelope was removed but its signature was not verified; the OS verifies it on installation",
         ));
     }
-    let root = Value::from_reader(Cursor::new(plist_bytes))
-        .map_err(|e| HotspotError::malformed(format!(".mobileconfig is not a valid plist: {e}")))?;
+    let root = read_plist(plist_bytes)?;
     let root = root.as_dictionary().ok_or_else(|| {
         HotspotError::malformed(".mobileconfig: the top level is not a dictionary")
     })?;

@@ -227,6 +227,7 @@ fn build_node(xml: roxmltree::Node<'_, '_>, depth: usize) -> Result<Node, Hotspo
     let mut name = None;
     let mut value = None;
     let mut children: Vec<Node> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     for child in elements(xml) {
         match child.tag_name().name() {
             "NodeName" => {
@@ -247,7 +248,7 @@ fn build_node(xml: roxmltree::Node<'_, '_>, depth: usize) -> Result<Node, Hotspo
             }
             "Node" => {
                 let node = build_node(child, depth + 1)?;
-                if children.iter().any(|c| c.name() == node.name()) {
+                if !names.insert(node.name().to_string()) {
                     return Err(HotspotError::invalid(format!(
                         "PPS MO: duplicate node {}",
                         node.name().chars().take(64).collect::<String>()
