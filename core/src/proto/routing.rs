@@ -27,7 +27,8 @@ impl<K: Copy + Eq + std::hash::Hash> Table<K> {
                 Some((_, n)) => *n += 1,
                 None => {
                     self.lengths.push((len, 1));
-                    self.lengths.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+                    self.lengths
+                        .sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
                 }
             }
         }
