@@ -17,3 +17,38 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     (cd "$RN" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$want" >"$stamp"
 fi
+
+# Kotlin bridge check: kotlinc (npm `kotlin-compiler`) and Robolectric's android-all,
+# in the same cache as scripts/setup.d/20-kotlin.sh (a no-op when that ran first).
+if [ -f scripts/kotlin-env.sh ]; then
+    . scripts/kotlin-env.sh
+else
+    KOTLIN_VERSION=2.4.20
+    CULVERT_CACHE="${CULVERT_CACHE:-$HOME/.cache/culvert}"
+    KOTLIN_PREFIX="$CULVERT_CACHE/kotlin-$KOTLIN_VERSION"
+    KOTLIN_HOME="$KOTLIN_PREFIX/node_modules/kotlin-compiler"
+    KOTLIN_JARS="$CULVERT_CACHE/jvm-jars"
+    ANDROID_ALL=org.robolectric:android-all:14-robolectric-10818077
+fi
+if ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven >/dev/null
+fi
+if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+    mkdir -p "$KOTLIN_PREFIX"
+    npm install --prefix "$KOTLIN_PREFIX" --no-audit --no-fund --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null
+    chmod +x "$KOTLIN_HOME"/bin/* 2>/dev/null || true
+fi
+mkdir -p "$KOTLIN_JARS"
+if [ ! -f "$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar" ]; then
+    mvn -q -B dependency:copy -Dartifact="$ANDROID_ALL" -DoutputDirectory="$KOTLIN_JARS" -Dstyle.color=never >/dev/null
+fi
+
+# Swift and Kotlin parse checks: tree-sitter grammars from PyPI in a venv.
+TS_VENV="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-ts-venv"
+if ! "$TS_VENV/bin/python" -c 'import tree_sitter, tree_sitter_kotlin, tree_sitter_swift' >/dev/null 2>&1; then
+    python3 -m venv "$TS_VENV"
+    "$TS_VENV/bin/pip" install -q --disable-pip-version-check \
+        tree-sitter==0.25.1 tree-sitter-kotlin==1.1.0 tree-sitter-swift==0.7.4
+fi

@@ -1,0 +1,165 @@
+// The only file of the iOS bridge that calls the Culvert Swift package: config,
+// QR and hotspot parsing into the plain dictionaries JS reads, the app-message
+// codec for statistics, and hotspot text → NEHotspotConfiguration.
+
+import Foundation
+import NetworkExtension
+import Culvert
+
+enum CulvertCoreBridge {
+    struct Invalid {
+        let message: String
+        let userInfo: [String: Any]
+    }
+
+    /// `parseConfig` answer: `{ ok, config, warnings }` or `{ ok: false, error }`.
+    static func parseConfig(_ text: String) -> [String: Any] {
+        do {
+            let config = try Culvert.parseConfig(text: text)
+            return ["ok": true, "config": summary(config), "warnings": config.warnings.map { ["code": $0.code, "message": $0.message] }]
+        } catch let error as ConfigError {
+            return ["ok": false, "error": errorInfo(error)]
+        } catch {
+            return ["ok": false, "error": ["kind": "INVALID_VALUE", "message": "The configuration could not be read."]]
+        }
+    }
+
+    /// nil when `text` parses, else the error for a `CONFIG_INVALID` rejection.
+    static func validate(_ text: String) -> Invalid? {
+        do {
+            _ = try Culvert.parseConfig(text: text)
+            return nil
+        } catch let error as ConfigError {
+            var info = errorInfo(error)
+            let message = info.removeValue(forKey: "message") as? String ?? "The configuration is invalid."
+            return Invalid(message: message, userInfo: info)
+        } catch {
+            return Invalid(message: "The configuration could not be read.", userInfo: [:])
+        }
+    }
+
+    /// `parseQr` answer.
+    static func parseQr(_ text: String) -> [String: Any] {
+        do {
+            switch try Culvert.parseQr(text: text) {
+            case .wireGuard(let config):
+                return ["ok": true, "type": "wireguard", "config": summary(config), "warnings": []]
+            case .wifi(let hotspot):
+                return ["ok": true, "type": "wifi", "hotspot": hotspotDictionary(hotspot)]
+            case .dpp(let hotspot):
+                return ["ok": true, "type": "dpp", "hotspot": hotspotDictionary(hotspot)]
+            }
+        } catch let error as ConfigError {
+            return ["ok": false, "type": "wireguard", "error": errorInfo(error)]
+        } catch {
+            return ["ok": false, "error": ["message": "\(error)"]]
+        }
+    }
+
+    /// `hotspotParse` answer.
+    static func parseHotspot(_ text: String) -> [String: Any] {
+        do {
+            return ["ok": true, "hotspot": hotspotDictionary(try Culvert.parseHotspot(input: Data(text.utf8), mime: nil))]
+        } catch {
+            return ["ok": false, "error": ["message": "\(error)"]]
+        }
+    }
+
+    /// Hotspot text → configuration, parsed natively so the password stays here.
+    static func hotspotConfiguration(text: String, joinOnce: Bool) throws -> NEHotspotConfiguration {
+        let parsed = parseHotspot(text)
+        guard parsed["ok"] as? Bool == true, let hotspot = parsed["hotspot"] as? [String: Any] else {
+            let message = (parsed["error"] as? [String: Any])?["message"] as? String ?? "Not a hotspot configuration."
+            throw HotspotMapping.Failure(reason: "invalidConfig", message: message)
+        }
+        return try HotspotMapping.configuration(from: hotspot, joinOnce: joinOnce)
+    }
+
+    /// The `sendProviderMessage` payload asking the extension for statistics.
+    static func statsRequest() -> Data {
+        AppMessageRequest.stats.encoded()
+    }
+
+    /// The extension's reply → the `getStats` dictionary.
+    static func decodeStats(_ data: Data) -> [String: Any]? {
+        guard let reply = try? AppMessageReply.decode(data) else { return nil }
+        let now = Date().timeIntervalSince1970 * 1000
+        guard let stats = reply.stats else { return ["peers": [], "collectedAt": now] }
+        let age = Double(reply.statsAgeMs ?? 0)
+        return [
+            "listenPort": Double(stats.listenPort),
+            "collectedAt": now - age,
+            "peers": stats.peers.map { p -> [String: Any] in
+                [
+                    "publicKey": p.publicKey,
+                    "endpoint": p.endpoint ?? NSNull(),
+                    "rxBytes": Double(p.rxBytes),
+                    "txBytes": Double(p.txBytes),
+                    "lastHandshake": p.lastHandshake.map { $0 * 1000 } ?? NSNull(),
+                    "handshakes": Double(p.handshakes),
+                    "rttMs": p.rttMs.map { Double($0) } ?? NSNull(),
+                ]
+            },
+        ]
+    }
+
+    private static func errorInfo(_ error: ConfigError) -> [String: Any] {
+        switch error {
+        case let .Invalid(kind, section, key, line, detail):
+            return [
+                "kind": "\(kind)",
+                "section": section.map { "\($0)" } ?? NSNull(),
+                "key": key ?? NSNull(),
+                "line": line.map { Double($0) } ?? NSNull(),
+                "message": detail,
+            ]
+        case let .Internal(detail):
+            return ["kind": "INVALID_VALUE", "message": detail]
+        }
+    }
+
+    private static func summary(_ config: Config) -> [String: Any] {
+        [
+            "interface": [
+                "publicKey": config.interface.publicKey,
+                "addresses": config.interface.addresses,
+                "dns": config.interface.dns,
+                "dnsSearchDomains": config.interface.dnsSearch,
+                "mtu": config.interface.mtu.map { Double($0) } ?? NSNull(),
+                "listenPort": config.interface.listenPort.map { Double($0) } ?? NSNull(),
+            ] as [String: Any],
+            "peers": config.peers.map { p -> [String: Any] in
+                [
+                    "publicKey": p.publicKey,
+                    "endpoint": p.endpoint ?? NSNull(),
+                    "allowedIps": p.allowedIps,
+                    "persistentKeepalive": p.persistentKeepalive.map { Double($0) } ?? NSNull(),
+                    "hasPresharedKey": p.hasPresharedKey,
+                ]
+            },
+        ]
+    }
+
+    private static func hotspotDictionary(_ h: HotspotConfig) -> [String: Any] {
+        [
+            "ssid": h.ssid ?? NSNull(),
+            "security": "\(h.security)",
+            "password": h.password ?? NSNull(),
+            "hidden": h.hidden,
+            "eap": h.eap.map { e -> [String: Any] in
+                [
+                    "method": "\(e.method)".lowercased(),
+                    "identity": e.identity ?? NSNull(),
+                    "anonymousIdentity": e.anonymousIdentity ?? NSNull(),
+                    "password": e.password ?? NSNull(),
+                    "phase2": e.phase2 ?? NSNull(),
+                    "serverDomain": e.domain ?? NSNull(),
+                ]
+            } ?? NSNull(),
+            "passpoint": h.passpoint.map { p -> [String: Any] in
+                ["domain": p.domain, "friendlyName": p.friendlyName ?? NSNull(),
+                 "roamingConsortiumOis": p.roamingConsortiumOis, "naiRealms": p.naiRealms]
+            } ?? NSNull(),
+        ]
+    }
+}

@@ -1,0 +1,27 @@
+# CocoaPods spec of the React Native module. The engine comes from the `Culvert`
+# pod (ios/Culvert.podspec in the Culvert repository: the CulvertFFI XCFramework
+# plus the Swift package sources), because a podspec cannot depend on a Swift
+# package.
+require "json"
+
+package = JSON.parse(File.read(File.join(__dir__, "package.json")))
+
+Pod::Spec.new do |s|
+  s.name         = "react-native-culvert"
+  s.version      = package["version"]
+  s.summary      = package["description"]
+  s.homepage     = "https://github.com/culvert-vpn/culvert"
+  s.license      = package["license"]
+  s.authors      = "Culvert contributors"
+  s.platforms    = { :ios => "15.0" }
+  s.source       = { :git => "https://github.com/culvert-vpn/culvert.git", :tag => "v#{s.version}" }
+  s.source_files = "ios/**/*.{h,m,mm,swift}"
+  s.swift_version = "5.9"
+  s.frameworks   = "NetworkExtension", "CoreLocation", "Security"
+
+  s.dependency "Culvert", package["version"]
+
+  # React Native ≥ 0.71: wires React-Core, the codegen spec (RNCulvertSpec) and,
+  # with RCT_NEW_ARCH_ENABLED, the TurboModule dependencies.
+  install_modules_dependencies(s)
+end
