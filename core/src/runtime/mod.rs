@@ -3,12 +3,48 @@
 //! A [`Tunnel`] is a `Send + Sync` handle on one event-loop thread that drives the
 //! sans-IO [`crate::proto::Tunnel`]. Every method takes `&self`; after [`Tunnel::stop`]
 //! every method returns [`RuntimeError::Stopped`].
+//!
+//! ## Threads and why
+//! Two threads per tunnel: the event loop and a resolver thread that only runs
+//! the (possibly blocking) [`Resolver`] hook and otherwise sleeps in a channel
+//! receive. The loop is a plain `poll(2)` loop over the UDP sockets, the TUN fd
+//! (or nothing, in callback mode) and a self-pipe that other threads write to
+//! when they hand it work. It was chosen over a tokio current-thread runtime
+//! because it has no timer wheel or driver ticks of its own, sleeps exactly until
+//! [`crate::proto::Tunnel::poll_timeout`] (zero wake-ups when idle), costs one
+//! small stack and no runtime allocations, and keeps batching system calls
+//! (`recvmmsg`/`sendmmsg`) and per-platform tweaks a local change.
+//!
+//! ## Memory bounds
+//! Every queue has a fixed cap: packets from [`Tunnel::send_packets`]
+//! ([`INBOUND_QUEUE_CAP`]), packets waiting for a handshake
+//! ([`crate::proto::TOTAL_QUEUE_CAP`]), the proto output buffers
+//! ([`crate::proto::TRANSMIT_BUFFER_CAP`], [`crate::proto::TUN_BUFFER_CAP`]),
+//! delivered batches ([`DELIVER_BATCH`]) and events. One receive buffer of 64 KiB.
+
+mod event_loop;
+mod log_bridge;
+mod resolve;
+mod tun;
+mod udp;
+mod waker;
+
+pub use resolve::SystemResolver;
 
 use crate::config::{Config, PublicKey};
+use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::OwnedFd;
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// Packets [`Tunnel::send_packets`] may queue for the loop; more are dropped and counted.
+pub const INBOUND_QUEUE_CAP: usize = 1024;
+/// Most packets handed to [`PacketSink::deliver`] at once.
+pub const DELIVER_BATCH: usize = 256;
+/// How long `stats()` / `update()` wait for the loop to answer.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How packets move between the OS tunnel interface and Culvert.
 pub enum PacketIo {
@@ -96,6 +132,10 @@ pub struct Hooks {
     pub nat64_prefix: Option<ipnetwork::Ipv6Network>,
     /// Linux: `SO_MARK` set on the UDP sockets (policy routing for default routes).
     pub fwmark: Option<u32>,
+    /// The platform knows the network is IPv6-only (no IPv4 route): IPv4 endpoints
+    /// are then synthesised into the NAT64 prefix (`nat64_prefix`, or discovered).
+    /// Culvert also assumes it when it cannot open or use an IPv4 socket.
+    pub assume_ipv6_only: bool,
 }
 
 impl std::fmt::Debug for Hooks {
@@ -106,6 +146,7 @@ impl std::fmt::Debug for Hooks {
             .field("events", &self.events.is_some())
             .field("nat64_prefix", &self.nat64_prefix)
             .field("fwmark", &self.fwmark)
+            .field("assume_ipv6_only", &self.assume_ipv6_only)
             .finish()
     }
 }
@@ -138,6 +179,13 @@ pub enum TunnelEvent {
         /// The peer.
         peer: PublicKey,
         /// The address now used.
+        endpoint: SocketAddr,
+    },
+    /// `peer` roamed: its packets now come from (and go to) `endpoint`.
+    PeerRoamed {
+        /// The peer.
+        peer: PublicKey,
+        /// The new endpoint.
         endpoint: SocketAddr,
     },
     /// Something went wrong in the event loop; the tunnel carries on.
@@ -198,6 +246,9 @@ pub struct TunnelStats {
     pub listen_port: u16,
     /// One entry per configured peer.
     pub peers: Vec<PeerStats>,
+    /// Drops not attributable to one peer (no route, malformed, unknown peer,
+    /// rate limited, [`Tunnel::send_packets`] queue full).
+    pub dropped: DropCounts,
 }
 
 /// Why a runtime call failed.
@@ -227,64 +278,222 @@ pub enum RuntimeError {
     QueueFull,
 }
 
+/// Work handed to the event loop.
+pub(crate) enum Command {
+    Update(Box<Config>, mpsc::SyncSender<Result<(), RuntimeError>>),
+    Sleep,
+    Wake,
+    NetworkChanged,
+    Stats(mpsc::SyncSender<TunnelStats>),
+    Stop,
+}
+
+/// State shared by the handle and the loop.
+pub(crate) struct Shared {
+    pub(crate) commands: Mutex<VecDeque<Command>>,
+    pub(crate) inbound: Mutex<Inbound>,
+    pub(crate) waker: Arc<waker::Waker>,
+    pub(crate) state: Mutex<TunnelState>,
+    pub(crate) stopped: AtomicBool,
+}
+
+/// Packets pushed by [`Tunnel::send_packets`], waiting for the loop.
+#[derive(Default)]
+pub(crate) struct Inbound {
+    pub(crate) packets: VecDeque<Vec<u8>>,
+    pub(crate) dropped: u64,
+}
+
+impl Shared {
+    pub(crate) fn set_state(&self, state: TunnelState) -> bool {
+        match self.state.lock() {
+            Ok(mut s) if *s != state && *s != TunnelState::Stopped => {
+                *s = state;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// A running tunnel: a handle on the event-loop thread.
 pub struct Tunnel {
-    _private: (),
+    shared: Arc<Shared>,
+    callbacks: bool,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    thread_id: std::thread::ThreadId,
 }
 
 impl std::fmt::Debug for Tunnel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tunnel").finish_non_exhaustive()
+        f.debug_struct("Tunnel")
+            .field("state", &self.state())
+            .finish_non_exhaustive()
     }
 }
 
 impl Tunnel {
-    /// Starts the tunnel: binds UDP sockets, starts the event loop and resolution of
-    /// host-name endpoints (which may still be pending when this returns).
+    /// Starts the tunnel: binds UDP sockets (calling the protector for each), starts
+    /// the event loop and the resolution of host-name endpoints, which may still be
+    /// pending when this returns (packets for such a peer wait, with a cap).
     pub fn start(config: Config, io: PacketIo, hooks: Hooks) -> Result<Tunnel, RuntimeError> {
-        let _ = (config, io, hooks);
-        Err(RuntimeError::NotReady)
+        log_bridge::install();
+        let callbacks = matches!(io, PacketIo::Callbacks { .. });
+        let waker = Arc::new(
+            waker::Waker::new()
+                .map_err(|e| RuntimeError::Io(format!("creating the wake pipe: {e}")))?,
+        );
+        let shared = Arc::new(Shared {
+            commands: Mutex::new(VecDeque::new()),
+            inbound: Mutex::new(Inbound::default()),
+            waker,
+            state: Mutex::new(TunnelState::Connecting),
+            stopped: AtomicBool::new(false),
+        });
+        let event_loop = event_loop::Loop::new(config, io, hooks, shared.clone())?;
+        let thread = std::thread::Builder::new()
+            .name("culvert-loop".into())
+            .spawn(move || event_loop.run())
+            .map_err(|e| RuntimeError::Io(format!("starting the event loop thread: {e}")))?;
+        let thread_id = thread.thread().id();
+        Ok(Tunnel {
+            shared,
+            callbacks,
+            thread: Mutex::new(Some(thread)),
+            thread_id,
+        })
     }
 
-    /// Applies a new config; sessions of peers whose key is unchanged are kept.
+    fn check(&self) -> Result<(), RuntimeError> {
+        if self.shared.stopped.load(Ordering::Acquire) {
+            Err(RuntimeError::Stopped)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn command(&self, command: Command) -> Result<(), RuntimeError> {
+        self.check()?;
+        self.shared
+            .commands
+            .lock()
+            .map_err(|_| RuntimeError::Stopped)?
+            .push_back(command);
+        self.shared.waker.wake();
+        Ok(())
+    }
+
+    fn ask<T>(&self, make: impl FnOnce(mpsc::SyncSender<T>) -> Command) -> Result<T, RuntimeError> {
+        if std::thread::current().id() == self.thread_id {
+            return Err(RuntimeError::Io(
+                "cannot wait for the event loop from its own thread (a callback)".into(),
+            ));
+        }
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.command(make(tx))?;
+        match rx.recv_timeout(REPLY_TIMEOUT) {
+            Ok(v) => Ok(v),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(RuntimeError::Stopped),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(RuntimeError::Io(
+                "the event loop did not answer in 5 s".into(),
+            )),
+        }
+    }
+
+    /// Applies a new config; sessions of peers whose public and preshared keys are
+    /// unchanged are kept. A new private key or listen port restarts every session
+    /// (or rebinds the sockets).
     pub fn update(&self, config: Config) -> Result<(), RuntimeError> {
-        let _ = config;
-        Err(RuntimeError::NotReady)
+        self.ask(|tx| Command::Update(Box::new(config), tx))?
     }
 
-    /// The device is going to sleep: stop timers and traffic.
+    /// The device is going to sleep: no timers run until [`Tunnel::wake`].
     pub fn sleep(&self) -> Result<(), RuntimeError> {
-        Err(RuntimeError::NotReady)
+        self.command(Command::Sleep)
     }
 
-    /// The device woke up: force a fresh handshake and re-resolve endpoints.
+    /// The device woke up: timers resume, every active peer re-handshakes and
+    /// host-name endpoints are resolved again.
     pub fn wake(&self) -> Result<(), RuntimeError> {
-        Err(RuntimeError::NotReady)
+        self.command(Command::Wake)
     }
 
-    /// The underlying network changed: rebind sockets, re-resolve, re-handshake.
+    /// The underlying network changed: rebind the UDP sockets (protecting the new
+    /// ones), re-resolve endpoints (and NAT64), re-handshake.
     pub fn network_changed(&self) -> Result<(), RuntimeError> {
-        Err(RuntimeError::NotReady)
+        self.command(Command::NetworkChanged)
     }
 
-    /// Current statistics.
+    /// Current statistics (asks the loop; waits up to 5 s).
     pub fn stats(&self) -> Result<TunnelStats, RuntimeError> {
-        Err(RuntimeError::NotReady)
+        self.ask(Command::Stats)
     }
 
     /// Current lifecycle state.
     pub fn state(&self) -> TunnelState {
-        TunnelState::Stopped
+        self.shared
+            .state
+            .lock()
+            .map(|s| *s)
+            .unwrap_or(TunnelState::Stopped)
     }
 
-    /// Stops the loop, closes sockets and the TUN fd. Later calls return `Err(Stopped)`.
+    /// Stops the loop, closes the sockets and the TUN fd. Later calls return
+    /// `Err(Stopped)`. Waits for the loop to finish unless called from a callback.
     pub fn stop(&self) -> Result<(), RuntimeError> {
-        Err(RuntimeError::NotReady)
+        if self.shared.stopped.swap(true, Ordering::AcqRel) {
+            return Err(RuntimeError::Stopped);
+        }
+        if let Ok(mut q) = self.shared.commands.lock() {
+            q.push_back(Command::Stop);
+        }
+        self.shared.waker.wake();
+        if std::thread::current().id() != self.thread_id {
+            let handle = self.thread.lock().ok().and_then(|mut t| t.take());
+            if let Some(handle) = handle {
+                let _ = handle.join();
+            }
+        }
+        Ok(())
     }
 
-    /// Callback mode: outbound IP packets from the OS.
+    /// Callback mode: outbound IP packets from the OS. Queued for the loop (at most
+    /// [`INBOUND_QUEUE_CAP`]; beyond that packets are dropped and counted).
     pub fn send_packets(&self, packets: Vec<Vec<u8>>) -> Result<(), RuntimeError> {
-        let _ = packets;
-        Err(RuntimeError::NotReady)
+        self.check()?;
+        if !self.callbacks {
+            return Err(RuntimeError::WrongIoMode(
+                "send_packets is for PacketIo::Callbacks; this tunnel reads a TUN fd".into(),
+            ));
+        }
+        if packets.is_empty() {
+            return Ok(());
+        }
+        let was_empty = {
+            let mut inbound = self
+                .shared
+                .inbound
+                .lock()
+                .map_err(|_| RuntimeError::Stopped)?;
+            let was_empty = inbound.packets.is_empty();
+            for p in packets {
+                if inbound.packets.len() >= INBOUND_QUEUE_CAP {
+                    inbound.dropped += 1;
+                } else {
+                    inbound.packets.push_back(p);
+                }
+            }
+            was_empty
+        };
+        if was_empty {
+            self.shared.waker.wake();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Tunnel {
+    fn drop(&mut self) {
+        let _ = self.stop();
     }
 }

@@ -1,0 +1,657 @@
+//! The event loop: `poll(2)` over the UDP sockets, the TUN fd and the wake pipe;
+//! moves bytes between them and `proto`, sleeps until `proto`'s next deadline.
+
+use super::resolve::{self, Job, ResolverThread};
+use super::tun::TunFd;
+use super::udp::{self, Sockets};
+use super::{
+    Command, EventSink, Hooks, PacketIo, PacketSink, PeerStats, RuntimeError, Shared, TunnelEvent,
+    TunnelState, TunnelStats, DELIVER_BATCH, INBOUND_QUEUE_CAP,
+};
+use crate::clock::Instant;
+use crate::config::{Config, EndpointHost, PublicKey};
+use crate::proto::{self, Event, PeerConfig};
+use ipnetwork::Ipv6Network;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Datagrams or TUN packets handled per readiness before looking at the others
+/// (so one busy side cannot starve the other).
+const READ_BUDGET: usize = 64;
+/// Receive buffer: the largest UDP payload.
+const RECV_BUF: usize = 65_536;
+/// Re-resolve a host-name endpoint every this many failed handshake attempts.
+const RERESOLVE_EVERY: u32 = 3;
+
+enum Io {
+    Fd(TunFd),
+    Callbacks {
+        sink: Arc<dyn PacketSink>,
+        batch: Vec<Vec<u8>>,
+    },
+}
+
+pub(crate) struct Loop {
+    shared: Arc<Shared>,
+    proto: proto::Tunnel,
+    config: Config,
+    io: Io,
+    tun_alive: bool,
+    sockets: Sockets,
+    hooks: Hooks,
+    resolver: ResolverThread,
+    state: TunnelState,
+    buf: Vec<u8>,
+    /// Peers whose endpoint is a host name: (name, port).
+    names: HashMap<PublicKey, (String, u16)>,
+    /// Peers with a literal IPv4 endpoint (re-synthesised when NAT64 applies).
+    literal_v4: HashMap<PublicKey, SocketAddr>,
+    nat64: Option<Ipv6Network>,
+    ipv6_only: bool,
+    ever_connected: bool,
+    send_errors: u64,
+}
+
+fn proto_peers(config: &Config) -> Vec<PeerConfig> {
+    config.peers.iter().map(PeerConfig::from_config).collect()
+}
+
+impl Loop {
+    pub(crate) fn new(
+        config: Config,
+        io: PacketIo,
+        hooks: Hooks,
+        shared: Arc<Shared>,
+    ) -> Result<Loop, RuntimeError> {
+        let now = Instant::now();
+        let proto = proto::Tunnel::from_config(&config, now)
+            .map_err(|e| RuntimeError::InvalidConfig(e.to_string()))?;
+        let sockets = Sockets::bind(config.interface.listen_port.unwrap_or(0), &hooks)?;
+        let io = match io {
+            PacketIo::Fd { fd, framing } => Io::Fd(
+                TunFd::new(fd, framing).map_err(|e| RuntimeError::Io(format!("TUN fd: {e}")))?,
+            ),
+            PacketIo::Callbacks { sink } => Io::Callbacks {
+                sink,
+                batch: Vec::new(),
+            },
+        };
+        let resolver: Arc<dyn super::Resolver> = hooks
+            .resolver
+            .clone()
+            .unwrap_or_else(|| Arc::new(resolve::SystemResolver));
+        let resolver = ResolverThread::spawn(resolver, shared.waker.clone())
+            .map_err(|e| RuntimeError::Io(format!("starting the resolver thread: {e}")))?;
+        let ipv6_only = hooks.assume_ipv6_only || sockets.v4.is_none();
+        let mut this = Loop {
+            shared,
+            proto,
+            config,
+            io,
+            tun_alive: true,
+            sockets,
+            nat64: hooks.nat64_prefix,
+            hooks,
+            resolver,
+            state: TunnelState::Connecting,
+            buf: vec![0u8; RECV_BUF],
+            names: HashMap::new(),
+            literal_v4: HashMap::new(),
+            ipv6_only,
+            ever_connected: false,
+            send_errors: 0,
+        };
+        log::info!(
+            "tunnel starting: {} peer(s), UDP port {}",
+            this.config.peers.len(),
+            this.sockets.port
+        );
+        this.learn_endpoints();
+        this.resolve_all(now);
+        this.emit(TunnelEvent::StateChanged(TunnelState::Connecting));
+        Ok(this)
+    }
+
+    /// Records which peers have host-name or literal-IPv4 endpoints.
+    fn learn_endpoints(&mut self) {
+        self.names.clear();
+        self.literal_v4.clear();
+        for peer in &self.config.peers {
+            if let Some(ep) = &peer.endpoint {
+                match &ep.host {
+                    EndpointHost::Name(name) => {
+                        self.names.insert(peer.public_key, (name.clone(), ep.port));
+                    }
+                    EndpointHost::Ip(IpAddr::V4(ip)) => {
+                        self.literal_v4
+                            .insert(peer.public_key, SocketAddr::new(IpAddr::V4(*ip), ep.port));
+                    }
+                    EndpointHost::Ip(IpAddr::V6(_)) => {}
+                }
+            }
+        }
+    }
+
+    /// Starts resolving every host name; applies NAT64 to literal IPv4 endpoints.
+    fn resolve_all(&mut self, now: Instant) {
+        if self.ipv6_only && self.nat64.is_none() {
+            self.resolver.resolve(Job::Nat64);
+        }
+        for (key, (host, _)) in &self.names {
+            self.resolver.resolve(Job::Peer {
+                key: *key,
+                host: host.clone(),
+            });
+        }
+        let literals: Vec<(PublicKey, SocketAddr)> =
+            self.literal_v4.iter().map(|(k, a)| (*k, *a)).collect();
+        for (key, addr) in literals {
+            let chosen = self.choose(&[addr.ip()], addr.port());
+            if chosen.is_some() && chosen != self.proto.endpoint(&key) {
+                self.proto.set_endpoint(&key, chosen, now);
+                self.flush();
+            }
+        }
+    }
+
+    /// Whether IPv4 endpoints go through NAT64 (a prefix is known and the network is
+    /// IPv6-only, or the platform gave the prefix).
+    fn nat64_prefix(&self) -> Option<Ipv6Network> {
+        if self.ipv6_only || self.hooks.nat64_prefix.is_some() {
+            self.nat64
+        } else {
+            None
+        }
+    }
+
+    /// Picks the address to use among `addrs` for `port`.
+    fn choose(&self, addrs: &[IpAddr], port: u16) -> Option<SocketAddr> {
+        let v4 = addrs.iter().find(|a| a.is_ipv4());
+        let v6 = addrs.iter().find(|a| a.is_ipv6());
+        if let Some(prefix) = self.nat64_prefix() {
+            if self.sockets.v6.is_some() {
+                if let Some(IpAddr::V6(a)) = v6 {
+                    return Some(SocketAddr::new(IpAddr::V6(*a), port));
+                }
+                if let Some(IpAddr::V4(a)) = v4 {
+                    if let Some(s) = resolve::synthesize(prefix, *a) {
+                        return Some(SocketAddr::new(IpAddr::V6(s), port));
+                    }
+                }
+            }
+        }
+        let usable = |a: &&IpAddr| {
+            if a.is_ipv4() {
+                self.sockets.v4.is_some() && !self.ipv6_only
+            } else {
+                self.sockets.v6.is_some()
+            }
+        };
+        addrs
+            .iter()
+            .filter(|a| a.is_ipv4())
+            .find(usable)
+            .or_else(|| addrs.iter().find(usable))
+            .or_else(|| addrs.first())
+            .map(|a| SocketAddr::new(*a, port))
+    }
+
+    fn emit(&self, event: TunnelEvent) {
+        if let Some(sink) = &self.hooks.events {
+            let sink: &Arc<dyn EventSink> = sink;
+            sink.on_event(event);
+        }
+    }
+
+    fn set_state(&mut self, state: TunnelState) {
+        if self.state != state {
+            log::info!("tunnel state: {:?} -> {:?}", self.state, state);
+            self.state = state;
+            self.shared.set_state(state);
+            self.emit(TunnelEvent::StateChanged(state));
+        }
+    }
+
+    /// Runs until `stop()`. A panic inside is caught, logged and ends the tunnel.
+    pub(crate) fn run(mut self) {
+        let shared = self.shared.clone();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.run_inner();
+            self
+        }));
+        match result {
+            Ok(this) => {
+                drop(this);
+            }
+            Err(_) => {
+                log::error!("the tunnel's event loop panicked; the tunnel is stopped");
+            }
+        }
+        shared
+            .stopped
+            .store(true, std::sync::atomic::Ordering::Release);
+        if let Ok(mut s) = shared.state.lock() {
+            *s = TunnelState::Stopped;
+        };
+    }
+
+    fn run_inner(&mut self) {
+        let mut fds: Vec<libc::pollfd> = Vec::with_capacity(4);
+        loop {
+            let now = Instant::now();
+            let timeout_ms: libc::c_int = match self.proto.poll_timeout() {
+                None => -1,
+                Some(deadline) => {
+                    let wait = deadline.saturating_duration_since(now);
+                    // Round up: waking early would find nothing due and poll again.
+                    let ms = wait.as_nanos().div_ceil(1_000_000);
+                    ms.min(i32::MAX as u128) as libc::c_int
+                }
+            };
+            fds.clear();
+            fds.push(libc::pollfd {
+                fd: self.shared.waker.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            });
+            let sock_fds: Vec<(i32, bool)> = self.sockets.fds().collect();
+            for (fd, _) in &sock_fds {
+                fds.push(libc::pollfd {
+                    fd: *fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                });
+            }
+            let tun_index = match &self.io {
+                Io::Fd(tun) if self.tun_alive => {
+                    fds.push(libc::pollfd {
+                        fd: tun.raw(),
+                        events: libc::POLLIN,
+                        revents: 0,
+                    });
+                    Some(fds.len() - 1)
+                }
+                _ => None,
+            };
+            // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+            if rc < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    log::warn!("poll failed: {e}");
+                }
+                continue;
+            }
+            let now = Instant::now();
+            let ready = |revents: libc::c_short| {
+                revents & (libc::POLLIN | libc::POLLERR | libc::POLLHUP) != 0
+            };
+            if ready(fds[0].revents) {
+                self.shared.waker.drain();
+                if !self.handle_commands(now) {
+                    return;
+                }
+                self.handle_inbound(now);
+                self.handle_resolved(now);
+            }
+            for (i, (_, v6)) in sock_fds.iter().enumerate() {
+                if ready(fds[i + 1].revents) {
+                    self.read_udp(*v6, now);
+                }
+            }
+            if let Some(i) = tun_index {
+                if ready(fds[i].revents) {
+                    self.read_tun(now);
+                }
+            }
+            if self.proto.poll_timeout().is_some_and(|d| d <= now) {
+                self.proto.handle_timeout(now);
+                self.flush();
+            }
+            self.deliver();
+        }
+    }
+
+    /// Returns `false` on stop.
+    fn handle_commands(&mut self, now: Instant) -> bool {
+        loop {
+            let command = match self.shared.commands.lock() {
+                Ok(mut q) => q.pop_front(),
+                Err(_) => return false,
+            };
+            let Some(command) = command else { return true };
+            match command {
+                Command::Stop => {
+                    log::info!("tunnel stopping");
+                    self.deliver();
+                    self.set_state(TunnelState::Stopped);
+                    return false;
+                }
+                Command::Sleep => {
+                    self.proto.sleep();
+                    self.set_state(TunnelState::Sleeping);
+                }
+                Command::Wake => {
+                    self.proto.wake(now);
+                    self.flush();
+                    self.resolve_all(now);
+                    let next = if self.ever_connected {
+                        TunnelState::Reasserting
+                    } else {
+                        TunnelState::Connecting
+                    };
+                    self.set_state(next);
+                }
+                Command::NetworkChanged => self.network_changed(now),
+                Command::Stats(reply) => {
+                    let _ = reply.try_send(self.stats(now));
+                }
+                Command::Update(config, reply) => {
+                    let result = self.update(*config, now);
+                    let _ = reply.try_send(result);
+                }
+            }
+        }
+    }
+
+    fn network_changed(&mut self, now: Instant) {
+        log::info!("network changed: rebinding UDP sockets");
+        let port = self.sockets.port;
+        // Close the old sockets first so the same port can be bound again.
+        self.sockets = Sockets {
+            v4: None,
+            v6: None,
+            port,
+        };
+        let rebound = Sockets::bind(port, &self.hooks).or_else(|e| {
+            log::info!("could not rebind UDP port {port} ({e}); using a new port");
+            Sockets::bind(0, &self.hooks)
+        });
+        match rebound {
+            Ok(s) => self.sockets = s,
+            Err(e) => {
+                log::error!("network changed: no UDP socket: {e}");
+                self.emit(TunnelEvent::Error {
+                    message: format!("could not rebind UDP sockets: {e}"),
+                });
+            }
+        }
+        self.ipv6_only = self.hooks.assume_ipv6_only || self.sockets.v4.is_none();
+        self.nat64 = self.hooks.nat64_prefix;
+        if self.state != TunnelState::Sleeping {
+            self.proto.force_handshake(now);
+            self.flush();
+        }
+        self.resolve_all(now);
+        if self.ever_connected && self.state != TunnelState::Sleeping {
+            self.set_state(TunnelState::Reasserting);
+        }
+    }
+
+    fn update(&mut self, config: Config, now: Instant) -> Result<(), RuntimeError> {
+        let peers = proto_peers(&config);
+        if config.interface.private_key != self.config.interface.private_key {
+            log::info!("update: new private key, all sessions restart");
+            let proto = proto::Tunnel::from_config(&config, now)
+                .map_err(|e| RuntimeError::InvalidConfig(e.to_string()))?;
+            self.proto = proto;
+        } else {
+            self.proto
+                .set_peers(peers, now)
+                .map_err(|e| RuntimeError::InvalidConfig(e.to_string()))?;
+        }
+        let port_changed = config
+            .interface
+            .listen_port
+            .is_some_and(|p| p != self.sockets.port);
+        let old_names = std::mem::take(&mut self.names);
+        self.config = config;
+        self.learn_endpoints();
+        for (key, name) in &old_names {
+            if self.names.get(key) != Some(name) {
+                self.resolver.forget(Job::Peer {
+                    key: *key,
+                    host: name.0.clone(),
+                });
+            }
+        }
+        if port_changed {
+            let port = self.config.interface.listen_port.unwrap_or(0);
+            self.sockets = Sockets {
+                v4: None,
+                v6: None,
+                port,
+            };
+            self.sockets = Sockets::bind(port, &self.hooks)?;
+        }
+        self.resolve_all(now);
+        self.flush();
+        log::info!("tunnel updated: {} peer(s)", self.config.peers.len());
+        Ok(())
+    }
+
+    fn handle_inbound(&mut self, now: Instant) {
+        let (packets, more) = match self.shared.inbound.lock() {
+            Ok(mut inbound) => {
+                let n = inbound.packets.len().min(INBOUND_QUEUE_CAP / 4);
+                let packets: Vec<Vec<u8>> = inbound.packets.drain(..n).collect();
+                (packets, !inbound.packets.is_empty())
+            }
+            Err(_) => return,
+        };
+        for p in &packets {
+            self.proto.handle_tun_packet(p, now);
+            self.flush();
+        }
+        if more {
+            // Let the sockets have a turn, then come back.
+            self.shared.waker.wake();
+        }
+    }
+
+    fn handle_resolved(&mut self, now: Instant) {
+        for done in self.resolver.take() {
+            match done.job {
+                Job::Nat64 => {
+                    self.nat64 = resolve::discover_prefix(&done.addrs);
+                    match self.nat64 {
+                        Some(p) => {
+                            log::info!("NAT64 prefix discovered: {p}");
+                            // Re-apply to literal and resolved IPv4 endpoints.
+                            let names: Vec<(PublicKey, String)> = self
+                                .names
+                                .iter()
+                                .map(|(k, (h, _))| (*k, h.clone()))
+                                .collect();
+                            for (key, host) in names {
+                                self.resolver.resolve(Job::Peer { key, host });
+                            }
+                            let literals: Vec<(PublicKey, SocketAddr)> =
+                                self.literal_v4.iter().map(|(k, a)| (*k, *a)).collect();
+                            for (key, addr) in literals {
+                                let chosen = self.choose(&[addr.ip()], addr.port());
+                                self.proto.set_endpoint(&key, chosen, now);
+                                self.flush();
+                            }
+                        }
+                        None => log::info!("no NAT64 prefix on this network"),
+                    }
+                }
+                Job::Peer { key, host } => {
+                    let Some((name, port)) = self.names.get(&key).cloned() else {
+                        continue;
+                    };
+                    if name != host {
+                        continue;
+                    }
+                    if let Some(endpoint) = self.choose(&done.addrs, port) {
+                        if self.proto.endpoint(&key) != Some(endpoint) {
+                            log::info!("peer {key}: endpoint resolved");
+                            self.proto.set_endpoint(&key, Some(endpoint), now);
+                            self.flush();
+                            self.emit(TunnelEvent::EndpointResolved {
+                                peer: key,
+                                endpoint,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn read_udp(&mut self, v6: bool, now: Instant) {
+        for _ in 0..READ_BUDGET {
+            let Some(socket) = self.sockets.socket(v6) else {
+                return;
+            };
+            match udp::recv_from(socket, &mut self.buf) {
+                Ok(Some((n, from))) => {
+                    log::trace!("received a datagram of {n} bytes");
+                    self.proto.handle_datagram(from, &self.buf[..n], now);
+                    self.flush();
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    // ICMP errors surface here (e.g. connection refused): not fatal.
+                    log::debug!("UDP receive: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn read_tun(&mut self, now: Instant) {
+        for _ in 0..READ_BUDGET {
+            let Io::Fd(tun) = &self.io else { return };
+            match tun.read(&mut self.buf) {
+                Ok(Some(range)) => {
+                    if !range.is_empty() {
+                        self.proto.handle_tun_packet(&self.buf[range], now);
+                        self.flush();
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    log::error!("TUN device read failed: {e}; no more packets from the OS");
+                    self.tun_alive = false;
+                    self.emit(TunnelEvent::Error {
+                        message: format!("TUN device read failed: {e}"),
+                    });
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Moves everything `proto` produced to the network, the OS and the app.
+    fn flush(&mut self) {
+        while let Some(t) = self.proto.poll_transmit() {
+            if let Err(e) = self.sockets.send_to(t.payload, t.dst) {
+                self.send_errors += 1;
+                let unreachable = e.raw_os_error() == Some(libc::ENETUNREACH) && t.dst.is_ipv4();
+                log::debug!("UDP send failed: {e}");
+                if unreachable && !self.ipv6_only && self.sockets.v6.is_some() {
+                    log::info!("IPv4 is unreachable: treating the network as IPv6-only (NAT64)");
+                    self.ipv6_only = true;
+                    if self.nat64.is_none() {
+                        self.resolver.resolve(Job::Nat64);
+                    }
+                }
+            }
+        }
+        match &mut self.io {
+            Io::Fd(tun) => {
+                while let Some(p) = self.proto.poll_tun() {
+                    if let Err(e) = tun.write(p) {
+                        log::debug!("TUN write failed: {e}");
+                    }
+                }
+            }
+            Io::Callbacks { batch, sink } => {
+                while let Some(p) = self.proto.poll_tun() {
+                    batch.push(p.to_vec());
+                    if batch.len() >= DELIVER_BATCH {
+                        sink.deliver(std::mem::take(batch));
+                    }
+                }
+            }
+        }
+        while let Some(event) = self.proto.poll_event() {
+            self.on_proto_event(event);
+        }
+    }
+
+    fn deliver(&mut self) {
+        if let Io::Callbacks { sink, batch } = &mut self.io {
+            if !batch.is_empty() {
+                sink.deliver(std::mem::take(batch));
+            }
+        }
+    }
+
+    fn on_proto_event(&mut self, event: Event) {
+        match event {
+            Event::HandshakeCompleted { peer } => {
+                self.ever_connected = true;
+                if self.state != TunnelState::Sleeping {
+                    self.set_state(TunnelState::Connected);
+                }
+                self.emit(TunnelEvent::HandshakeCompleted { peer });
+            }
+            Event::HandshakeFailing { peer, attempts } => {
+                if attempts % RERESOLVE_EVERY == 0 {
+                    if let Some((host, _)) = self.names.get(&peer) {
+                        log::info!(
+                            "peer {peer}: handshakes keep failing; resolving its endpoint again"
+                        );
+                        self.resolver.resolve(Job::Peer {
+                            key: peer,
+                            host: host.clone(),
+                        });
+                    }
+                }
+                self.emit(TunnelEvent::HandshakeFailing { peer, attempts });
+            }
+            Event::PeerIdle { peer } => self.emit(TunnelEvent::PeerIdle { peer }),
+            Event::EndpointChanged { peer, endpoint } => {
+                log::debug!("peer {peer}: roamed");
+                self.emit(TunnelEvent::PeerRoamed { peer, endpoint });
+            }
+        }
+    }
+
+    fn stats(&self, now: Instant) -> TunnelStats {
+        let wall = SystemTime::now();
+        let mut dropped = self.proto.dropped();
+        if let Ok(inbound) = self.shared.inbound.lock() {
+            dropped.queue_full += inbound.dropped;
+        }
+        TunnelStats {
+            listen_port: self.sockets.port,
+            peers: self
+                .proto
+                .stats()
+                .into_iter()
+                .map(|p| PeerStats {
+                    public_key: p.public_key,
+                    endpoint: p.endpoint,
+                    rx_bytes: p.rx_bytes,
+                    tx_bytes: p.tx_bytes,
+                    rx_packets: p.rx_packets,
+                    tx_packets: p.tx_packets,
+                    last_handshake: p
+                        .last_handshake
+                        .and_then(|t| wall.checked_sub(now.saturating_duration_since(t))),
+                    handshakes: p.handshakes,
+                    rtt_ms: p.rtt_ms,
+                    loss: p.loss,
+                    dropped: p.dropped,
+                })
+                .collect(),
+            dropped,
+        }
+    }
+}
