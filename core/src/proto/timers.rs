@@ -9,12 +9,12 @@
 //! How it fits together:
 //! - `proto` calls `Tunn::update_timers` before it hands a `Tunn` any input
 //!   (packet, datagram, forced handshake) and on `handle_timeout`. Before that
-//!   call it calls [`PeerTimers::evaluate`], which predicts (and mirrors the side
+//!   call it calls `PeerTimers::evaluate`, which predicts (and mirrors the side
 //!   effects of) what `update_timers` will do at `now`.
 //!   boringtun stamps every timer with the time of the last `update_timers` call,
 //!   so the mirror stamps its events with that same `now`.
 //! - After an input, `proto` reports what happened (`on_*` methods).
-//! - [`PeerTimers::next_deadline`] is the earliest time at which one of the rules
+//! - `PeerTimers::next_deadline` is the earliest time at which one of the rules
 //!   below will fire. Deadlines at or before the last evaluation are never
 //!   returned again (a rule evaluated then and not fired cannot fire later without
 //!   new input), so a mismatch can never make the loop spin.
