@@ -44,13 +44,18 @@ else
     echo "kotlin sources unchanged: reusing $CLASSES"
 fi
 
+# Conformance vectors: $CULVERT_SHARED_DIR/vectors or ../shared/vectors beside the repo.
+VECTORS="${CULVERT_SHARED_DIR:-$ROOT/../shared}/vectors"
+[ -d "$VECTORS" ] || VECTORS="$ROOT/../../shared/vectors" # a worktree under /work/wt
+export CULVERT_JAVA_PROPS="-Dculvert.vectors=$VECTORS"
+
 RUNTIME_CP="$CLASSES:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
 LIBDIR="$ROOT/target/debug"
 P=0; F=0; S=0
 add() { read -r p f s < <(last_summary "$1"); P=$((P + ${p:-0})); F=$((F + ${f:-0})); S=$((S + ${s:-0})); }
 
 log=$(mktemp)
-timeout 600 java -Xmx512m -Djna.library.path="$LIBDIR" -cp "$RUNTIME_CP" io.culvert.test.RunTestsKt \
+timeout 600 java -Xmx512m -Djna.library.path="$LIBDIR" $CULVERT_JAVA_PROPS -cp "$RUNTIME_CP" io.culvert.test.RunTestsKt \
     "$CLASSES" --exclude io.culvert.NetnsTunTest 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 add "$log"

@@ -3,8 +3,16 @@
 //! `culvert-core` knows nothing of UniFFI; this crate converts at the edge:
 //!
 //! - [`config`]: wg-quick parse/write, network settings, keys;
+//! - [`hotspot`]: hotspot configs (`WIFI:`, `DPP:`, `.mobileconfig`, Passpoint) and `parse_qr`;
+//! - [`tunnel`]: the `Tunnel` object (TUN fd or packet callbacks) and the foreign
+//!   traits the platform implements (packet sink, socket protector, resolver, observer);
 //! - [`logging`]: a foreign log sink and the runtime log level;
-//! - [`guard`]: small public error enums and the panic barrier every export uses.
+//! - [`guard`]: the panic barrier every export uses and the callback error type.
+//!
+//! Errors are small enums per area (`ConfigError`, `HotspotError`, `QrError`,
+//! `TunnelError`) whose variants are what an app does differently; the human text
+//! is in a field named `detail` and never holds a secret. Every export runs inside
+//! [`guard::guard`], so a panic arrives as the area's `Internal` variant.
 //!
 //! Names fixed for every binding (see `uniffi.toml`): library `culvert_ffi`,
 //! Kotlin package `io.culvert`, Swift module `Culvert`, FFI module `CulvertFFI`.
@@ -13,7 +21,9 @@ uniffi::setup_scaffolding!();
 
 pub mod config;
 pub mod guard;
+pub mod hotspot;
 pub mod logging;
+pub mod tunnel;
 
 /// The version of the Culvert library.
 #[uniffi::export]

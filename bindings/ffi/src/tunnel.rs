@@ -1,0 +1,571 @@
+//! The tunnel at the FFI edge: a [`Tunnel`] object started on a TUN fd or with
+//! packet callbacks, and the foreign traits the platform implements.
+//!
+//! Threads: [`PacketSink::deliver`] runs on Culvert's event-loop thread (return
+//! quickly); [`TunnelObserver::on_event`] runs on a per-tunnel delivery thread, so
+//! an observer may call back into the tunnel (`stats()`, `stop()`, ...);
+//! [`SocketProtector::protect`] and [`Resolver::resolve`] run on Culvert's threads
+//! and may block briefly. A callback that throws is logged and treated as a failure
+//! of that one call; it never takes the tunnel down.
+
+use crate::config::TunnelConfig;
+use crate::guard::{call_foreign, guard, CallbackError, Internal};
+use culvert_core::runtime as rt;
+use std::net::IpAddr;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::UNIX_EPOCH;
+
+/// Why a tunnel call failed, by what the app does about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum TunnelError {
+    /// The tunnel was stopped: start a new one.
+    #[error("the tunnel has been stopped")]
+    Stopped,
+    /// The config cannot be run (fix the config).
+    #[error("{detail}")]
+    InvalidConfig {
+        /// Why.
+        detail: String,
+    },
+    /// The TUN file descriptor is not usable (negative, closed, not a TUN device).
+    #[error("{detail}")]
+    BadFileDescriptor {
+        /// Why.
+        detail: String,
+    },
+    /// Sockets could not be set up or protected (no network, `protect()` refused):
+    /// retry when the network changes.
+    #[error("{detail}")]
+    Network {
+        /// Why.
+        detail: String,
+    },
+    /// A bounded queue is full: retry shortly.
+    #[error("{detail}")]
+    Busy {
+        /// Why.
+        detail: String,
+    },
+    /// The call does not fit how the tunnel was started (e.g. `sendPackets` on a
+    /// TUN-fd tunnel): a programming error.
+    #[error("{detail}")]
+    WrongMode {
+        /// Why.
+        detail: String,
+    },
+    /// Culvert failed (a bug, never bad input).
+    #[error("{detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
+}
+
+impl Internal for TunnelError {
+    fn internal(detail: String) -> Self {
+        TunnelError::Internal { detail }
+    }
+}
+
+impl From<rt::RuntimeError> for TunnelError {
+    fn from(err: rt::RuntimeError) -> Self {
+        let detail = err.to_string();
+        match err {
+            rt::RuntimeError::Stopped => TunnelError::Stopped,
+            rt::RuntimeError::InvalidConfig(_) => TunnelError::InvalidConfig { detail },
+            rt::RuntimeError::Io(_) | rt::RuntimeError::Protect(_) => {
+                TunnelError::Network { detail }
+            }
+            rt::RuntimeError::QueueFull => TunnelError::Busy { detail },
+            rt::RuntimeError::WrongIoMode(_) => TunnelError::WrongMode { detail },
+            _ => TunnelError::Internal { detail },
+        }
+    }
+}
+
+/// The tunnel's lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TunnelState {
+    /// Started; no handshake completed yet.
+    Connecting,
+    /// At least one peer has a live session.
+    Connected,
+    /// Was connected; re-establishing after a network change, wake or failures.
+    Reasserting,
+    /// `sleep()` was called.
+    Sleeping,
+    /// `stop()` was called or the tunnel ended.
+    Stopped,
+}
+
+impl From<rt::TunnelState> for TunnelState {
+    fn from(state: rt::TunnelState) -> Self {
+        match state {
+            rt::TunnelState::Connecting => Self::Connecting,
+            rt::TunnelState::Connected => Self::Connected,
+            rt::TunnelState::Reasserting => Self::Reasserting,
+            rt::TunnelState::Sleeping => Self::Sleeping,
+            rt::TunnelState::Stopped => Self::Stopped,
+        }
+    }
+}
+
+/// Something the app may want to know about.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum TunnelEvent {
+    /// The lifecycle state changed.
+    StateChanged {
+        /// The new state.
+        state: TunnelState,
+    },
+    /// A handshake with `peer` completed.
+    HandshakeCompleted {
+        /// The peer's public key.
+        peer: String,
+    },
+    /// Handshakes with `peer` keep failing.
+    HandshakeFailing {
+        /// The peer's public key.
+        peer: String,
+        /// Attempts since the last success.
+        attempts: u32,
+    },
+    /// `peer`'s session expired with no traffic.
+    PeerIdle {
+        /// The peer's public key.
+        peer: String,
+    },
+    /// An endpoint host name resolved to a new address.
+    EndpointResolved {
+        /// The peer's public key.
+        peer: String,
+        /// The address now used (`ip:port`).
+        endpoint: String,
+    },
+    /// Something failed inside the tunnel; it carries on.
+    Error {
+        /// What (never a key).
+        detail: String,
+    },
+}
+
+impl TunnelEvent {
+    fn from_core(event: rt::TunnelEvent) -> Option<Self> {
+        Some(match event {
+            rt::TunnelEvent::StateChanged(state) => TunnelEvent::StateChanged {
+                state: state.into(),
+            },
+            rt::TunnelEvent::HandshakeCompleted { peer } => TunnelEvent::HandshakeCompleted {
+                peer: peer.to_base64(),
+            },
+            rt::TunnelEvent::HandshakeFailing { peer, attempts } => TunnelEvent::HandshakeFailing {
+                peer: peer.to_base64(),
+                attempts,
+            },
+            rt::TunnelEvent::PeerIdle { peer } => TunnelEvent::PeerIdle {
+                peer: peer.to_base64(),
+            },
+            rt::TunnelEvent::EndpointResolved { peer, endpoint } => TunnelEvent::EndpointResolved {
+                peer: peer.to_base64(),
+                endpoint: endpoint.to_string(),
+            },
+            rt::TunnelEvent::Error { message } => TunnelEvent::Error { detail: message },
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        })
+    }
+}
+
+/// Dropped packets by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, uniffi::Record)]
+pub struct DropCounts {
+    /// Inbound datagrams that did not parse or failed authentication.
+    pub malformed: u64,
+    /// Decrypted packets whose inner source is not in the peer's AllowedIPs.
+    pub inner_source: u64,
+    /// Outbound packets with no route.
+    pub no_route: u64,
+    /// Packets dropped because a fixed-size queue was full.
+    pub queue_full: u64,
+    /// Replays and datagrams outside the replay window.
+    pub replay: u64,
+    /// Packets for a peer with no endpoint or session.
+    pub no_session: u64,
+    /// Handshakes answered with a cookie or dropped under load.
+    pub rate_limited: u64,
+}
+
+/// Statistics for one peer.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PeerStats {
+    /// The peer's public key.
+    pub public_key: String,
+    /// Where packets go (`ip:port`), when known.
+    pub endpoint: Option<String>,
+    /// Bytes received.
+    pub rx_bytes: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Packets received.
+    pub rx_packets: u64,
+    /// Packets sent.
+    pub tx_packets: u64,
+    /// Wall-clock time of the last handshake, milliseconds since the Unix epoch
+    /// (not `java.time.Instant`: minSdk 24 has no `java.time`).
+    pub last_handshake_epoch_millis: Option<u64>,
+    /// Handshakes completed.
+    pub handshakes: u64,
+    /// Round-trip estimate from the last handshake.
+    pub rtt_millis: Option<u32>,
+    /// Packet-loss estimate, 0.0–1.0.
+    pub loss: f32,
+    /// Dropped packets by reason.
+    pub dropped: DropCounts,
+}
+
+/// Statistics for the whole tunnel.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct TunnelStats {
+    /// The UDP port the tunnel listens on.
+    pub listen_port: u16,
+    /// One entry per configured peer.
+    pub peers: Vec<PeerStats>,
+}
+
+impl From<rt::TunnelStats> for TunnelStats {
+    fn from(s: rt::TunnelStats) -> Self {
+        TunnelStats {
+            listen_port: s.listen_port,
+            peers: s
+                .peers
+                .into_iter()
+                .map(|p| PeerStats {
+                    public_key: p.public_key.to_base64(),
+                    endpoint: p.endpoint.map(|e| e.to_string()),
+                    rx_bytes: p.rx_bytes,
+                    tx_bytes: p.tx_bytes,
+                    rx_packets: p.rx_packets,
+                    tx_packets: p.tx_packets,
+                    last_handshake_epoch_millis: p.last_handshake.and_then(|t| {
+                        t.duration_since(UNIX_EPOCH)
+                            .ok()
+                            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                    }),
+                    handshakes: p.handshakes,
+                    rtt_millis: p.rtt_ms,
+                    loss: p.loss,
+                    dropped: DropCounts {
+                        malformed: p.dropped.malformed,
+                        inner_source: p.dropped.inner_source,
+                        no_route: p.dropped.no_route,
+                        queue_full: p.dropped.queue_full,
+                        replay: p.dropped.replay,
+                        no_session: p.dropped.no_session,
+                        rate_limited: p.dropped.rate_limited,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// How packets are framed on a TUN file descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TunFraming {
+    /// Bare IP packets (Android, Linux).
+    RawIp,
+    /// Apple utun: a 4-byte address-family prefix per packet.
+    AppleUtun,
+}
+
+/// Options that are not in the config file.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TunnelOptions {
+    /// The network's NAT64 prefix (`64:ff9b::/96`); `None` = discover it when the
+    /// network has no IPv4.
+    #[uniffi(default = None)]
+    pub nat64_prefix: Option<String>,
+    /// Linux only: `SO_MARK` for the UDP sockets.
+    #[uniffi(default = None)]
+    pub fwmark: Option<u32>,
+}
+
+/// Receives decrypted IP packets for the OS, in batches (callback mode, iOS
+/// `packetFlow` style). Called on Culvert's event-loop thread: hand the batch on
+/// and return; do not call `Tunnel` methods other than `sendPackets` from here.
+#[uniffi::export(with_foreign)]
+pub trait PacketSink: Send + Sync {
+    /// One batch of IP packets.
+    fn deliver(&self, packets: Vec<Vec<u8>>) -> Result<(), CallbackError>;
+}
+
+/// Keeps a socket out of the VPN (Android: `VpnService.protect(fd)`). Called for
+/// every UDP socket before first use, also after `networkChanged()`.
+#[uniffi::export(with_foreign)]
+pub trait SocketProtector: Send + Sync {
+    /// Protects `fd`; `false` (or a throw) fails that socket.
+    fn protect(&self, fd: i32) -> Result<bool, CallbackError>;
+}
+
+/// Resolves endpoint host names on the underlying network (Android:
+/// `Network.getAllByName`). Called on a resolver thread; may block.
+#[uniffi::export(with_foreign)]
+pub trait Resolver: Send + Sync {
+    /// The addresses of `host` as text (`198.51.100.7`, `2001:db8::1`); an empty
+    /// list or a throw means "not now", Culvert retries later.
+    fn resolve(&self, host: String) -> Result<Vec<String>, CallbackError>;
+}
+
+/// Receives tunnel events, in order, on a per-tunnel delivery thread (it may call
+/// back into the tunnel).
+#[uniffi::export(with_foreign)]
+pub trait TunnelObserver: Send + Sync {
+    /// One event.
+    fn on_event(&self, event: TunnelEvent) -> Result<(), CallbackError>;
+}
+
+// ---- adapters: foreign traits → core traits ----
+
+struct SinkAdapter(Arc<dyn PacketSink>);
+
+impl rt::PacketSink for SinkAdapter {
+    fn deliver(&self, packets: Vec<Vec<u8>>) {
+        call_foreign("packet sink", || self.0.deliver(packets));
+    }
+}
+
+struct ProtectorAdapter(Arc<dyn SocketProtector>);
+
+impl rt::SocketProtector for ProtectorAdapter {
+    fn protect(&self, fd: i32) -> Result<(), String> {
+        match call_foreign("socket protector", || self.0.protect(fd)) {
+            Some(true) => Ok(()),
+            Some(false) => Err(format!("protect({fd}) returned false")),
+            None => Err(format!("protect({fd}) failed")),
+        }
+    }
+}
+
+struct ResolverAdapter(Arc<dyn Resolver>);
+
+impl rt::Resolver for ResolverAdapter {
+    fn resolve(&self, host: &str) -> Result<Vec<IpAddr>, String> {
+        let texts = call_foreign("resolver", || self.0.resolve(host.to_string()))
+            .ok_or_else(|| "the resolver failed".to_string())?;
+        let addrs: Vec<IpAddr> = texts.iter().filter_map(|t| t.trim().parse().ok()).collect();
+        if addrs.is_empty() {
+            return Err("the resolver returned no usable address".to_string());
+        }
+        Ok(addrs)
+    }
+}
+
+/// Events are handed to a delivery thread through a bounded queue so that a slow
+/// or re-entrant observer never blocks the event loop.
+const EVENT_QUEUE: usize = 256;
+
+struct ObserverAdapter(SyncSender<TunnelEvent>);
+
+impl ObserverAdapter {
+    fn spawn(observer: Arc<dyn TunnelObserver>) -> Result<Self, TunnelError> {
+        let (tx, rx) = sync_channel::<TunnelEvent>(EVENT_QUEUE);
+        std::thread::Builder::new()
+            .name("culvert-events".into())
+            .spawn(move || {
+                // Ends when the tunnel (the only sender) is gone.
+                for event in rx {
+                    call_foreign("tunnel observer", || observer.on_event(event));
+                }
+            })
+            .map_err(|e| TunnelError::Internal {
+                detail: format!("cannot start the event thread: {e}"),
+            })?;
+        Ok(ObserverAdapter(tx))
+    }
+}
+
+impl rt::EventSink for ObserverAdapter {
+    fn on_event(&self, event: rt::TunnelEvent) {
+        let Some(event) = TunnelEvent::from_core(event) else {
+            return;
+        };
+        match self.0.try_send(event) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Full(_)) => {
+                log::warn!(target: "culvert::ffi", "tunnel observer is not keeping up: event dropped");
+            }
+        }
+    }
+}
+
+fn hooks(
+    observer: Option<Arc<dyn TunnelObserver>>,
+    protector: Option<Arc<dyn SocketProtector>>,
+    resolver: Option<Arc<dyn Resolver>>,
+    options: &TunnelOptions,
+) -> Result<rt::Hooks, TunnelError> {
+    let nat64_prefix = match options.nat64_prefix.as_deref() {
+        None => None,
+        Some(text) => Some(
+            text.trim()
+                .parse()
+                .map_err(|_| TunnelError::InvalidConfig {
+                    detail: format!(
+                        "NAT64 prefix {text:?} is not an IPv6 prefix like 64:ff9b::/96"
+                    ),
+                })?,
+        ),
+    };
+    let events: Option<Arc<dyn rt::EventSink>> = match observer {
+        Some(o) => Some(Arc::new(ObserverAdapter::spawn(o)?)),
+        None => None,
+    };
+    Ok(rt::Hooks {
+        protector: protector.map(|p| Arc::new(ProtectorAdapter(p)) as Arc<dyn rt::SocketProtector>),
+        resolver: resolver.map(|r| Arc::new(ResolverAdapter(r)) as Arc<dyn rt::Resolver>),
+        events,
+        nat64_prefix,
+        fwmark: options.fwmark,
+    })
+}
+
+/// Takes ownership of `fd` after checking it is an open descriptor.
+fn own_fd(fd: i32) -> Result<OwnedFd, TunnelError> {
+    if fd < 0 {
+        return Err(TunnelError::BadFileDescriptor {
+            detail: format!("{fd} is not a file descriptor"),
+        });
+    }
+    // SAFETY: fcntl(F_GETFD) only queries the descriptor table; any int is allowed.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+        return Err(TunnelError::BadFileDescriptor {
+            detail: format!(
+                "file descriptor {fd} is not open: {}",
+                std::io::Error::last_os_error()
+            ),
+        });
+    }
+    // SAFETY: `fd` is open (checked above) and the caller hands its ownership to
+    // Culvert (documented on `Tunnel::start_with_fd`): nothing else closes it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A running WireGuard tunnel. Every method is thread-safe; after `stop()` every
+/// method but `state()` fails with `TunnelException.Stopped`.
+#[derive(uniffi::Object)]
+pub struct Tunnel {
+    inner: rt::Tunnel,
+}
+
+impl std::fmt::Debug for Tunnel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tunnel").finish_non_exhaustive()
+    }
+}
+
+#[uniffi::export]
+impl Tunnel {
+    /// Starts a tunnel on a TUN file descriptor (Android: `ParcelFileDescriptor.detachFd()`).
+    /// Culvert owns `fd` from this call on and closes it on `stop()` — also when
+    /// starting fails. `framing` is `RawIp` on Android and Linux.
+    #[uniffi::constructor(default(observer = None, protector = None, resolver = None, options = None))]
+    pub fn start_with_fd(
+        config: Arc<TunnelConfig>,
+        fd: i32,
+        framing: TunFraming,
+        observer: Option<Arc<dyn TunnelObserver>>,
+        protector: Option<Arc<dyn SocketProtector>>,
+        resolver: Option<Arc<dyn Resolver>>,
+        options: Option<TunnelOptions>,
+    ) -> Result<Arc<Self>, TunnelError> {
+        crate::logging::ensure_installed();
+        guard(|| {
+            let fd = own_fd(fd)?;
+            let options = options.unwrap_or(TunnelOptions {
+                nat64_prefix: None,
+                fwmark: None,
+            });
+            let hooks = hooks(observer, protector, resolver, &options)?;
+            let framing = match framing {
+                TunFraming::RawIp => rt::TunFraming::RawIp,
+                TunFraming::AppleUtun => rt::TunFraming::AppleUtun,
+            };
+            let inner = rt::Tunnel::start(
+                config.inner.clone(),
+                rt::PacketIo::Fd { fd, framing },
+                hooks,
+            )?;
+            Ok(Arc::new(Tunnel { inner }))
+        })
+    }
+
+    /// Starts a tunnel whose packets move through callbacks: decrypted packets
+    /// arrive in batches at `sink`; the app pushes outbound packets with `sendPackets`.
+    #[uniffi::constructor(default(observer = None, protector = None, resolver = None, options = None))]
+    pub fn start_with_callbacks(
+        config: Arc<TunnelConfig>,
+        sink: Arc<dyn PacketSink>,
+        observer: Option<Arc<dyn TunnelObserver>>,
+        protector: Option<Arc<dyn SocketProtector>>,
+        resolver: Option<Arc<dyn Resolver>>,
+        options: Option<TunnelOptions>,
+    ) -> Result<Arc<Self>, TunnelError> {
+        crate::logging::ensure_installed();
+        guard(|| {
+            let options = options.unwrap_or(TunnelOptions {
+                nat64_prefix: None,
+                fwmark: None,
+            });
+            let hooks = hooks(observer, protector, resolver, &options)?;
+            let io = rt::PacketIo::Callbacks {
+                sink: Arc::new(SinkAdapter(sink)),
+            };
+            let inner = rt::Tunnel::start(config.inner.clone(), io, hooks)?;
+            Ok(Arc::new(Tunnel { inner }))
+        })
+    }
+
+    /// Applies a new config without tearing the tunnel down (sessions of peers
+    /// whose key is unchanged are kept).
+    pub fn update(&self, config: Arc<TunnelConfig>) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.update(config.inner.clone())?))
+    }
+
+    /// Outbound IP packets from the OS, in one batch (callback mode only).
+    pub fn send_packets(&self, packets: Vec<Vec<u8>>) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.send_packets(packets)?))
+    }
+
+    /// The device is going to sleep: stop timers and traffic.
+    pub fn sleep(&self) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.sleep()?))
+    }
+
+    /// The device woke up: fresh handshakes, endpoints re-resolved.
+    pub fn wake(&self) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.wake()?))
+    }
+
+    /// The underlying network changed: sockets rebound (and protected again),
+    /// endpoints re-resolved, handshakes redone.
+    pub fn network_changed(&self) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.network_changed()?))
+    }
+
+    /// Current statistics, per peer.
+    pub fn stats(&self) -> Result<TunnelStats, TunnelError> {
+        guard(|| Ok(self.inner.stats()?.into()))
+    }
+
+    /// Current lifecycle state.
+    pub fn state(&self) -> TunnelState {
+        guard(|| Ok::<_, TunnelError>(self.inner.state().into())).unwrap_or(TunnelState::Stopped)
+    }
+
+    /// Stops the tunnel, closes its sockets and TUN fd. Later calls fail with `Stopped`.
+    pub fn stop(&self) -> Result<(), TunnelError> {
+        guard(|| Ok(self.inner.stop()?))
+    }
+}
