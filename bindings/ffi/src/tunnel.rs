@@ -290,6 +290,10 @@ pub struct TunnelOptions {
     /// Linux only: `SO_MARK` for the UDP sockets.
     #[uniffi(default = None)]
     pub fwmark: Option<u32>,
+    /// The platform knows the network is IPv6-only: IPv4 endpoints are synthesised
+    /// into the NAT64 prefix.
+    #[uniffi(default = false)]
+    pub assume_ipv6_only: bool,
 }
 
 /// Receives decrypted IP packets for the OS, in batches (callback mode, iOS
@@ -428,6 +432,7 @@ fn hooks(
         events,
         nat64_prefix,
         fwmark: options.fwmark,
+        assume_ipv6_only: options.assume_ipv6_only,
     })
 }
 
@@ -486,6 +491,7 @@ impl Tunnel {
             let options = options.unwrap_or(TunnelOptions {
                 nat64_prefix: None,
                 fwmark: None,
+                assume_ipv6_only: false,
             });
             let hooks = hooks(observer, protector, resolver, &options)?;
             let framing = match framing {
@@ -517,6 +523,7 @@ impl Tunnel {
             let options = options.unwrap_or(TunnelOptions {
                 nat64_prefix: None,
                 fwmark: None,
+                assume_ipv6_only: false,
             });
             let hooks = hooks(observer, protector, resolver, &options)?;
             let io = rt::PacketIo::Callbacks {
