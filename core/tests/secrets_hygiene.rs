@@ -536,3 +536,154 @@ fn mobileconfig_and_passpoint_passwords_never_leak() {
     assert!(ok >= 3, "the valid profiles did not parse ({ok})");
     assert_logs_clean(&secrets);
 }
+
+// ---------------------------------------------------------------- a whole runtime session
+
+mod runtime_session {
+    use super::*;
+    use culvert_core::runtime::{
+        EventSink, Hooks, PacketIo, PacketSink, Tunnel as Runtime, TunnelEvent,
+    };
+    use std::sync::Arc;
+
+    #[derive(Default)]
+    struct Sink(Mutex<Vec<Vec<u8>>>);
+    impl PacketSink for Sink {
+        fn deliver(&self, packets: Vec<Vec<u8>>) {
+            self.0.lock().unwrap().extend(packets);
+        }
+    }
+    #[derive(Default)]
+    struct Events(Mutex<Vec<TunnelEvent>>);
+    impl EventSink for Events {
+        fn on_event(&self, event: TunnelEvent) {
+            self.0.lock().unwrap().push(event);
+        }
+    }
+
+    fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if cond() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        cond()
+    }
+
+    fn conf(
+        own: &PrivateKey,
+        psk: &PresharedKey,
+        peer: &PrivateKey,
+        addr: &str,
+        peer_addr: &str,
+        endpoint: Option<u16>,
+    ) -> config::Config {
+        let mut text = format!(
+            "[Interface]\nPrivateKey = {}\nAddress = {addr}/32\n\n[Peer]\nPublicKey = {}\n\
+             PresharedKey = {}\nAllowedIPs = {peer_addr}/32\n",
+            own.to_base64(),
+            peer.public_key().to_base64(),
+            psk.to_base64()
+        );
+        if let Some(port) = endpoint {
+            text.push_str(&format!("Endpoint = 127.0.0.1:{port}\n"));
+        }
+        config::parse(&text).expect("valid config")
+    }
+
+    #[test]
+    fn runtime_session_at_trace_logs_no_key() {
+        capture();
+        let (ka, kb) = (fresh_key(), fresh_key());
+        let psk = PresharedKey::generate();
+        let secrets = [
+            Secret::key("A's private key", ka.as_bytes()),
+            Secret::key("B's private key", kb.as_bytes()),
+            Secret::key("preshared key", psk.as_bytes()),
+        ];
+        let (sink_a, sink_b) = (Arc::new(Sink::default()), Arc::new(Sink::default()));
+        let events = Arc::new(Events::default());
+        let hooks = || Hooks {
+            events: Some(events.clone()),
+            ..Hooks::default()
+        };
+        let a = Runtime::start(
+            conf(&ka, &psk, &kb, "198.51.100.65", "198.51.100.66", None),
+            PacketIo::Callbacks {
+                sink: sink_a.clone(),
+            },
+            hooks(),
+        )
+        .expect("start A");
+        let port = a.stats().expect("stats").listen_port;
+        let b = Runtime::start(
+            conf(&kb, &psk, &ka, "198.51.100.66", "198.51.100.65", Some(port)),
+            PacketIo::Callbacks {
+                sink: sink_b.clone(),
+            },
+            hooks(),
+        )
+        .expect("start B");
+        let (a4, b4) = (
+            Ipv4Addr::new(198, 51, 100, 65),
+            Ipv4Addr::new(198, 51, 100, 66),
+        );
+        b.send_packets(vec![packet(b4, a4, 200)]).expect("send");
+        assert!(
+            wait_until(Duration::from_secs(10), || !sink_a
+                .0
+                .lock()
+                .unwrap()
+                .is_empty()),
+            "A never got B's packet: the session did not run"
+        );
+        a.send_packets((0..50).map(|i| packet(a4, b4, 100 + i)).collect())
+            .expect("send");
+        assert!(wait_until(Duration::from_secs(10), || sink_b
+            .0
+            .lock()
+            .unwrap()
+            .len()
+            >= 50));
+        // Lifecycle calls that log: network change, sleep/wake, a live update.
+        b.network_changed().expect("network_changed");
+        b.sleep().expect("sleep");
+        b.wake().expect("wake");
+        b.update(conf(
+            &kb,
+            &psk,
+            &ka,
+            "198.51.100.66",
+            "198.51.100.65",
+            Some(port),
+        ))
+        .expect("update");
+        b.send_packets(vec![packet(b4, a4, 300)]).expect("send");
+        assert!(wait_until(Duration::from_secs(10), || sink_a
+            .0
+            .lock()
+            .unwrap()
+            .len()
+            >= 2));
+        assert_debug_clean(&secrets, "runtime TunnelStats", &a.stats().expect("stats"));
+        assert_debug_clean(&secrets, "runtime TunnelStats", &b.stats().expect("stats"));
+        assert_debug_clean(&secrets, "runtime Tunnel", &a);
+        a.stop().expect("stop");
+        b.stop().expect("stop");
+        let err = a.send_packets(vec![]).expect_err("after stop");
+        assert_error_clean(&secrets, "RuntimeError", &err);
+        let seen = events.0.lock().unwrap().clone();
+        assert!(!seen.is_empty(), "no events: the check would be empty");
+        for e in &seen {
+            assert_debug_clean(&secrets, "TunnelEvent", e);
+        }
+        let lines = log_lines();
+        assert!(
+            lines.iter().any(|l| l.contains("boringtun")),
+            "boringtun's own logs were not captured through the bridge"
+        );
+        assert_logs_clean(&secrets);
+    }
+}
