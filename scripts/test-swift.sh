@@ -1,5 +1,185 @@
 #!/usr/bin/env bash
-# Placeholder until its issue lands: runs nothing.
+# `make test-swift`: the Swift package (ios/) on Linux.
+#
+# Compiled and run here, inside a cached Debian 13 root with its swiftlang 6.0.3
+# (scripts/swift-root.sh): the generated bindings and all hand-written Swift that
+# does not need Apple frameworks, with XCTest, against the host-built
+# libculvert_ffi.so. Only parsed here: every .swift file (tree-sitter-swift,
+# including the NetworkExtension edge and examples/ios), the generated C header
+# and modulemap (clang -fmodules -Werror), the header's symbols against the
+# static library (nm), and the paths Package.swift and Culvert.podspec name.
+#
+# Ends with one `N passed, M failed` line: XCTest cases plus one per check.
 . "$(dirname "$0")/lib.sh"
-echo "$(basename "$0"): nothing here yet"
-summary 0 0
+. "$ROOT/scripts/swift-root.sh"
+cd "$ROOT"
+
+CACHE=${CULVERT_SWIFT_CACHE:-/var/cache/culvert}
+STAGE="$ROOT/.cache/swift/package"      # ios/ plus freshly generated bindings
+SCRATCH="$ROOT/.cache/swift/build"      # SwiftPM's build directory
+LOGS="$ROOT/.cache/swift/logs"
+TS_VENV="$CACHE/ts-venv"
+TS_PINS="tree-sitter==0.26.1 tree-sitter-swift==0.7.4"
+mkdir -p "$LOGS" "$CACHE"
+P=0; F=0; S=0
+stamp() { echo "== $(date +%H:%M:%S) $*"; }
+pass() { P=$((P + 1)); echo "PASS $*"; }
+fail() { F=$((F + 1)); echo "FAIL $*"; }
+skip() { S=$((S + 1)); echo "SKIP $*"; }
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+finish() { summary "$P" "$F" "$S"; [ "$F" -eq 0 ]; exit $?; }
+
+# One run at a time per root (the mounts and the build directory are shared).
+exec 9>"$CACHE/swift-root.lock"
+flock -w 1800 9 || { fail "lock $CACHE/swift-root.lock"; finish; }
+trap swift_unmount_all EXIT
+trap 'swift_unmount_all; exit 130' INT TERM
+
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') || TARGET_DIR="$ROOT/target"
+
+# --- 1. The Rust library and the generated bindings -------------------------
+stamp "cargo build -p culvert-ffi"
+if cargo build -q -p culvert-ffi >"$LOGS/cargo.log" 2>&1; then pass "cargo build -p culvert-ffi"; else cat "$LOGS/cargo.log"; fail "cargo build -p culvert-ffi"; finish; fi
+LIBDIR="$TARGET_DIR/debug"
+
+GEN="$ROOT/build/bindings/swift"
+stamp "generate Swift bindings (scripts/bindings.sh)"
+have_bindings=0
+if ! bash scripts/bindings.sh --swift-only >"$LOGS/bindings.log" 2>&1; then
+    tail -n 20 "$LOGS/bindings.log" | sed 's/^/  /'; fail "scripts/bindings.sh --swift-only"
+elif grep -q '^swift: ' "$LOGS/bindings.log"; then
+    if ls "$GEN"/*.swift >/dev/null 2>&1 && [ -f "$GEN/CulvertFFI.h" ] && [ -f "$GEN/CulvertFFI.modulemap" ]; then
+        have_bindings=1; pass "bindings generated into build/bindings/swift"
+    else
+        fail "bindings generated into build/bindings/swift (Culvert.swift, CulvertFFI.h, CulvertFFI.modulemap)"
+    fi
+else
+    # scripts/bindings.sh does not generate Swift yet (before the FFI landed).
+    skip "Swift bindings: scripts/bindings.sh generates none yet"
+fi
+
+# Stage the package: ios/ as committed, with the freshly generated bindings.
+rm -rf "$STAGE"; mkdir -p "$STAGE"
+cp -a ios/. "$STAGE/"
+rm -rf "$STAGE/.build"
+if [ "$have_bindings" = 1 ]; then
+    cp "$GEN"/*.swift "$STAGE/Sources/Culvert/Generated/"
+    cp "$GEN/CulvertFFI.h" "$STAGE/Sources/CulvertFFILinux/"
+    for f in "$GEN"/*.swift; do
+        committed="ios/Sources/Culvert/Generated/$(basename "$f")"
+        if ! cmp -s "$f" "$committed"; then
+            echo "NOTE $committed differs from freshly generated bindings: refresh it with ios/update-bindings.sh"
+        fi
+    done
+fi
+
+# --- 2. swift build + swift test in the Debian 13 root ----------------------
+stamp "Swift toolchain root ($SWIFT_ROOT)"
+if swift_root_prepare >"$LOGS/root.log" 2>&1; then pass "swift toolchain root ready"; else tail -n 30 "$LOGS/root.log"; fail "swift toolchain root ready"; finish; fi
+swift_mount_base
+swift_bind "$ROOT" /src
+[ "$TARGET_DIR" = "$ROOT/target" ] || swift_bind "$TARGET_DIR" /src/target
+IN_LIB=/src/target/debug
+IN_STAGE=/src/.cache/swift/package
+IN_SCRATCH=/src/.cache/swift/build
+
+stamp "swift build"
+if swift_in_root swift build --package-path "$IN_STAGE" --scratch-path "$IN_SCRATCH" \
+        -Xlinker -L"$IN_LIB" -Xlinker -rpath -Xlinker "$IN_LIB" >"$LOGS/build.log" 2>&1; then
+    pass "swift build"
+else
+    grep -E 'error|warning: unre' "$LOGS/build.log" | head -n 40; fail "swift build"
+fi
+
+stamp "swift test"
+swift_in_root /usr/bin/env LD_LIBRARY_PATH="$IN_LIB" CULVERT_VECTORS=/src/../shared/vectors \
+    swift test --package-path "$IN_STAGE" --scratch-path "$IN_SCRATCH" \
+    -Xlinker -L"$IN_LIB" -Xlinker -rpath -Xlinker "$IN_LIB" >"$LOGS/test.log" 2>&1
+test_status=$?
+tp=$(grep -cE "^Test Case '.*' passed" "$LOGS/test.log")
+tf=$(grep -cE "^Test Case '.*' failed" "$LOGS/test.log")
+grep -E "^Test Case '.*' (passed|failed)|error:" "$LOGS/test.log" | sed 's/^/  /'
+P=$((P + tp)); F=$((F + tf))
+if [ "$test_status" -ne 0 ] && [ "$tf" -eq 0 ]; then tail -n 30 "$LOGS/test.log"; fail "swift test exited $test_status"; fi
+[ "$tp" -gt 0 ] || fail "swift test ran no test"
+swift_unmount_all
+
+# --- 3. Parse-only checks ---------------------------------------------------
+stamp "tree-sitter-swift parse of every .swift file"
+if [ ! -x "$TS_VENV/bin/python" ] || ! "$TS_VENV/bin/python" -c 'import tree_sitter, tree_sitter_swift' 2>/dev/null; then
+    python3 -m venv "$TS_VENV" >"$LOGS/venv.log" 2>&1 && "$TS_VENV/bin/pip" install -q $TS_PINS >>"$LOGS/venv.log" 2>&1 ||
+        { cat "$LOGS/venv.log"; fail "tree-sitter venv"; }
+fi
+mapfile -t swift_files < <(find ios examples/ios -name '*.swift' -not -path '*/.build/*' 2>/dev/null | sort)
+"$TS_VENV/bin/python" - "${swift_files[@]}" >"$LOGS/parse.log" 2>&1 <<'PY'
+import sys
+import tree_sitter, tree_sitter_swift
+parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_swift.language()))
+for path in sys.argv[1:]:
+    tree = parser.parse(open(path, "rb").read())
+    bad = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            bad.append(f"{'ERROR' if node.is_error else 'MISSING ' + node.type} at {node.start_point[0] + 1}:{node.start_point[1] + 1}")
+        stack.extend(node.children)
+    print(("PASS" if not bad else "FAIL") + f" parse {path}" + ("" if not bad else ": " + "; ".join(bad[:5])))
+PY
+cat "$LOGS/parse.log"
+P=$((P + $(grep -c '^PASS' "$LOGS/parse.log"))); F=$((F + $(grep -c '^FAIL' "$LOGS/parse.log")))
+[ "${#swift_files[@]}" -gt 0 ] || fail "no .swift files found"
+
+stamp "C header + modulemap (clang -fmodules -Werror)"
+if [ "$have_bindings" = 1 ]; then
+    modtmp=$(mktemp -d)
+    mkdir -p "$modtmp/include/CulvertFFI"
+    cp "$GEN/CulvertFFI.h" "$modtmp/include/CulvertFFI/"
+    cp "$GEN/CulvertFFI.modulemap" "$modtmp/include/CulvertFFI/module.modulemap"
+    printf '@import CulvertFFI;\nint main(void) { return 0; }\n' >"$modtmp/use.m"
+    check "clang -fmodules -Werror on CulvertFFI.h + modulemap" \
+        clang -fsyntax-only -fmodules -fmodules-cache-path="$modtmp/cache" -Werror -Wall -I"$modtmp/include" "$modtmp/use.m"
+    stamp "symbols the header declares are exported by libculvert_ffi.a"
+    check "every header symbol in libculvert_ffi.a" python3 - "$GEN/CulvertFFI.h" "$LIBDIR/libculvert_ffi.a" <<'PY'
+import re, subprocess, sys
+header = open(sys.argv[1]).read()
+declared = set(re.findall(r"\b((?:uniffi|ffi)_culvert_ffi_\w+)\s*\(", header))
+out = subprocess.run(["nm", "-g", "--defined-only", sys.argv[2]], capture_output=True, text=True).stdout
+exported = {line.split()[-1] for line in out.splitlines() if len(line.split()) == 3}
+missing = sorted(declared - exported)
+print(f"{len(declared)} declared, {len(declared) - len(missing)} exported")
+for name in missing[:20]:
+    print("missing:", name)
+sys.exit(1 if missing or not declared else 0)
+PY
+    rm -rf "$modtmp"
+else
+    skip "C header checks (no generated header)"
+fi
+
+stamp "paths named by Package.swift and Culvert.podspec exist"
+check "Package.swift paths exist" python3 - <<'PY'
+import os, re, sys
+text = open("ios/Package.swift").read()
+bad = [p for p in re.findall(r'path:\s*"([^"]+)"', text)
+       if not p.endswith(".xcframework") and not os.path.exists(os.path.join("ios", p))]
+for res in re.findall(r'\.copy\("([^"]+)"\)', text):
+    if not os.path.exists(os.path.join("ios/Sources/Culvert", res)): bad.append(res)
+print("missing:", bad) if bad else None
+sys.exit(1 if bad else 0)
+PY
+check "Culvert.podspec paths exist" python3 - <<'PY'
+import glob, re, sys
+text = open("Culvert.podspec").read()
+bad = []
+for key in ("source_files", "vendored_frameworks", "resource_bundles", "preserve_paths", "resources"):
+    for m in re.finditer(rf"\.{key}\s*=\s*(.+)", text):
+        for pattern in re.findall(r"'([^']+)'", m.group(1)):
+            if pattern.endswith(".xcframework"): continue
+            if not glob.glob(pattern, recursive=True): bad.append(pattern)
+print("missing:", bad) if bad else None
+sys.exit(1 if bad else 0)
+PY
+
+finish
