@@ -38,7 +38,7 @@ debian_mirror() {
 
 swift_root_ready() {
     [ -f "$SWIFT_ROOT/.culvert-stamp" ] && [ "$(cat "$SWIFT_ROOT/.culvert-stamp")" = "$SWIFT_ROOT_STAMP" ] &&
-        [ -x "$SWIFT_ROOT/usr/bin/swift" ]
+        { [ -x "$SWIFT_ROOT/usr/bin/swift" ] || [ -L "$SWIFT_ROOT/usr/bin/swift" ]; }  # an absolute symlink in the root
 }
 
 # swift_mount_base — /proc and /dev inside the root (the compiler finds its own

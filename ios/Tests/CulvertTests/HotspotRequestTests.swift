@@ -20,6 +20,9 @@ final class HotspotRequestTests: XCTestCase {
         guard case .invalidSSID? = error(HotspotRequest(ssid: String(repeating: "é", count: 17), security: .open)) else { return XCTFail("34 bytes") }
         guard case .invalidSSID? = error(HotspotRequest(ssid: nil, security: .open)) else { return XCTFail() }
         guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: "", ssidIsPrefix: true, security: .open)) else { return XCTFail() }
+        XCTAssertNil(error(HotspotRequest(ssid: "Cafe-", ssidIsPrefix: true, security: .wpaPersonal(passphrase: "12345678"))))
+        guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: "Corp-", ssidIsPrefix: true,
+            security: .enterprise(EAPRequest(methods: [.peap], username: "a", password: "b")))) else { return XCTFail("no EAP prefix init") }
     }
 
     func testEnterpriseAndPasspoint() {
@@ -55,6 +58,15 @@ final class HotspotRequestTests: XCTestCase {
             }
         }
         XCTAssertFalse(HotspotValidationError.invalidWPAPassphrase("x").description.contains(secret))
+    }
+
+    func testCurrentWiFiDiagnosis() {
+        XCTAssertEqual(CurrentWiFiUnavailable.diagnose(locationAuthorized: false, preciseLocation: false, exemptFromLocation: false), .locationNotAuthorized)
+        XCTAssertEqual(CurrentWiFiUnavailable.diagnose(locationAuthorized: true, preciseLocation: false, exemptFromLocation: false), .reducedLocationAccuracy)
+        XCTAssertEqual(CurrentWiFiUnavailable.diagnose(locationAuthorized: true, preciseLocation: true, exemptFromLocation: false), .missingEntitlementOrNotOnWiFi)
+        XCTAssertEqual(CurrentWiFiUnavailable.diagnose(locationAuthorized: false, preciseLocation: false, exemptFromLocation: true), .missingEntitlementOrNotOnWiFi,
+                       "a VPN app needs no location permission")
+        XCTAssertTrue(CurrentWiFiUnavailable.missingEntitlementOrNotOnWiFi.description.contains("com.apple.developer.networking.wifi-info"))
     }
 
     func testLeakProtectionAndOnDemand() {

@@ -222,6 +222,9 @@ public struct HotspotRequest: Equatable, Sendable {
         let length = ssid.utf8.count
         if ssidIsPrefix {
             guard (1...32).contains(length) else { throw HotspotValidationError.invalidSSIDPrefix("must be 1 to 32 bytes, got \(length)") }
+            if case .enterprise = security {
+                throw HotspotValidationError.invalidSSIDPrefix("enterprise networks cannot be matched by SSID prefix")
+            }
         } else {
             guard (1...32).contains(length) else { throw HotspotValidationError.invalidSSID("must be 1 to 32 bytes, got \(length)") }
         }

@@ -1,0 +1,83 @@
+// The example app: installs a tunnel (configuration in the Keychain, leak
+// protection, on-demand rules), starts and stops it, and shows the extension's
+// statistics through an app message.
+import Culvert
+import NetworkExtension
+import SwiftUI
+
+@main
+struct CulvertExampleApp: App {
+    var body: some Scene {
+        WindowGroup { TunnelView() }
+    }
+}
+
+@MainActor
+final class TunnelModel: ObservableObject {
+    @Published var configText = ""
+    @Published var status = "not installed"
+    @Published var statsLine = ""
+    private var manager: NETunnelProviderManager?
+
+    /// Installs (or replaces) the "Culvert Example" tunnel in Settings › VPN.
+    func install() async {
+        do {
+            manager = try await TunnelManagerInstaller.install(.init(
+                name: "Culvert Example",
+                configText: configText,
+                providerBundleIdentifier: "io.culvert.example.PacketTunnel",
+                keychainAccessGroup: keychainGroup(),
+                leakProtection: .killSwitch,
+                onDemand: .exceptWiFi(trustedSSIDs: [])))
+            status = "installed"
+        } catch {
+            status = "\(error)"   // e.g. "configuration rejected (INVALID_KEY): ..."
+        }
+    }
+
+    func connect() {
+        do { try manager?.connection.startVPNTunnel() } catch { status = "\(error)" }
+    }
+
+    func disconnect() {
+        manager?.connection.stopVPNTunnel()
+    }
+
+    /// Asks the extension for statistics; it answers from its cache at once.
+    func refreshStats() {
+        guard let session = manager?.connection as? NETunnelProviderSession else { return }
+        try? session.sendProviderMessage(AppMessageRequest.stats.encoded()) { [weak self] data in
+            guard let data = data, let reply = try? AppMessageReply.decode(data) else { return }
+            let peers = reply.stats?.peers.map { "\($0.endpoint ?? "?") rx \($0.rxBytes) tx \($0.txBytes)" } ?? []
+            Task { @MainActor in
+                self?.statsLine = "\(reply.tunnelState ?? reply.adapterState.rawValue): " + peers.joined(separator: "; ")
+            }
+        }
+    }
+
+    private func keychainGroup() -> String? {
+        // "<TeamID>.io.culvert.example.shared", the group both targets list.
+        guard let prefix = Bundle.main.object(forInfoDictionaryKey: "AppIdentifierPrefix") as? String else { return nil }
+        return prefix + "io.culvert.example.shared"
+    }
+}
+
+struct TunnelView: View {
+    @StateObject private var model = TunnelModel()
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 12) {
+            Text("wg-quick configuration").font(.headline)
+            TextEditor(text: $model.configText).font(.system(.footnote, design: .monospaced)).border(.secondary)
+            HStack {
+                Button("Install") { Task { await model.install() } }
+                Button("Connect") { model.connect() }
+                Button("Disconnect") { model.disconnect() }
+                Button("Stats") { model.refreshStats() }
+            }
+            Text(model.status).font(.footnote)
+            Text(model.statsLine).font(.footnote)
+        }
+        .padding()
+    }
+}

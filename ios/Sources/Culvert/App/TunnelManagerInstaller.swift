@@ -1,0 +1,187 @@
+// App side: installs the tunnel in the system's VPN settings
+// (NETunnelProviderManager) with leak protection and on-demand rules, the
+// configuration kept in the Keychain (`passwordReference`) rather than in
+// `providerConfiguration`, which is stored unencrypted in the VPN preferences.
+// Apple platforms only; the options themselves are plain values in
+// `TunnelProtection.swift`, tested on Linux.
+
+#if canImport(NetworkExtension) && canImport(Security)
+import Foundation
+import NetworkExtension
+import Security
+
+/// Reads and writes tunnel configurations in the Keychain.
+///
+/// The containing app and the Packet Tunnel extension must share a keychain
+/// access group (the `keychain-access-groups` entitlement of both targets) so the
+/// extension can read what the app saved.
+public enum TunnelConfigurationStore {
+    /// Keychain failures, with the `OSStatus`.
+    public enum StoreError: Error, Equatable, CustomStringConvertible {
+        /// `SecItemAdd` failed.
+        case saveFailed(OSStatus)
+        /// The reference points at nothing (deleted, or another access group).
+        case notFound(OSStatus)
+        /// The extension was started without a `passwordReference`.
+        case noReference
+        /// The stored item is not UTF-8 text.
+        case corrupt
+
+        /// A sentence for logs.
+        public var description: String {
+            switch self {
+            case let .saveFailed(status): return "Keychain: saving the configuration failed (OSStatus \(status))"
+            case let .notFound(status): return "Keychain: no configuration behind the reference (OSStatus \(status)); do the app and the extension share a keychain access group?"
+            case .noReference: return "the tunnel has no configuration reference; install it with TunnelManagerInstaller"
+            case .corrupt: return "Keychain: the stored configuration is not text"
+            }
+        }
+    }
+
+    /// The Keychain service of Culvert's items.
+    public static let service = "io.culvert.tunnel"
+
+    /// Saves `configText`; returns the persistent reference for `passwordReference`.
+    public static func save(_ configText: String, label: String, accessGroup: String?) throws -> Data {
+        var query: [CFString: Any] = [
+            kSecClass: kSecClassGenericPassword,
+            kSecAttrService: service,
+            kSecAttrAccount: UUID().uuidString,
+            kSecAttrLabel: label,
+            kSecValueData: Data(configText.utf8),
+            // The extension starts on demand after a reboot, once the device was unlocked.
+            kSecAttrAccessible: kSecAttrAccessibleAfterFirstUnlock,
+            kSecReturnPersistentRef: true,
+        ]
+        #if os(macOS)
+        query[kSecUseDataProtectionKeychain] = true
+        #endif
+        if let group = accessGroup { query[kSecAttrAccessGroup] = group }
+        var result: CFTypeRef?
+        let status = SecItemAdd(query as CFDictionary, &result)
+        guard status == errSecSuccess, let reference = result as? Data else { throw StoreError.saveFailed(status) }
+        return reference
+    }
+
+    /// The configuration text behind a persistent reference.
+    public static func load(reference: Data) throws -> String {
+        let query: [CFString: Any] = [kSecValuePersistentRef: reference, kSecReturnData: true]
+        var result: CFTypeRef?
+        let status = SecItemCopyMatching(query as CFDictionary, &result)
+        guard status == errSecSuccess, let data = result as? Data else { throw StoreError.notFound(status) }
+        guard let text = String(data: data, encoding: .utf8) else { throw StoreError.corrupt }
+        return text
+    }
+
+    /// The configuration of the tunnel the extension was started for.
+    public static func configuration(for protocolConfiguration: NEVPNProtocol?) throws -> String {
+        guard let reference = protocolConfiguration?.passwordReference else { throw StoreError.noReference }
+        return try load(reference: reference)
+    }
+
+    /// Deletes the item behind a persistent reference (missing items are fine).
+    public static func delete(reference: Data) {
+        SecItemDelete([kSecValuePersistentRef: reference] as CFDictionary)
+    }
+}
+
+/// Installs, updates and removes Culvert tunnels in the system's VPN settings.
+public enum TunnelManagerInstaller {
+    /// What to install.
+    public struct Request {
+        /// The name shown in Settings › VPN.
+        public var name: String
+        /// The wg-quick configuration (checked before anything is saved).
+        public var configText: String
+        /// The bundle identifier of the Packet Tunnel extension.
+        public var providerBundleIdentifier: String
+        /// The keychain access group shared by the app and the extension.
+        public var keychainAccessGroup: String?
+        /// Leak protection (`includeAllNetworks`, `excludeLocalNetworks`, `enforceRoutes`).
+        public var leakProtection: LeakProtection
+        /// When the system starts the tunnel by itself.
+        public var onDemand: OnDemandPolicy
+
+        /// Creates a request.
+        public init(name: String, configText: String, providerBundleIdentifier: String, keychainAccessGroup: String? = nil,
+                    leakProtection: LeakProtection = .none, onDemand: OnDemandPolicy = .off) {
+            self.name = name
+            self.configText = configText
+            self.providerBundleIdentifier = providerBundleIdentifier
+            self.keychainAccessGroup = keychainAccessGroup
+            self.leakProtection = leakProtection
+            self.onDemand = onDemand
+        }
+    }
+
+    /// Installs `request`, replacing the manager of the same name if there is one.
+    /// The configuration is validated first (a `CulvertAdapterError.invalidConfiguration`
+    /// before the user sees the system's VPN permission prompt).
+    @discardableResult
+    public static func install(_ request: Request, factory: TunnelEngineFactory = CulvertEngineFactory()) async throws -> NETunnelProviderManager {
+        let prepared = try factory.prepare(configText: request.configText)
+        let managers = try await NETunnelProviderManager.loadAllFromPreferences()
+        let manager = managers.first { $0.localizedDescription == request.name } ?? NETunnelProviderManager()
+        let previousReference = manager.protocolConfiguration?.passwordReference
+
+        let proto = NETunnelProviderProtocol()
+        proto.providerBundleIdentifier = request.providerBundleIdentifier
+        proto.serverAddress = prepared.settings.remoteAddress ?? request.name
+        proto.passwordReference = try TunnelConfigurationStore.save(request.configText, label: request.name,
+                                                                    accessGroup: request.keychainAccessGroup)
+        apply(request.leakProtection, to: proto)
+
+        manager.localizedDescription = request.name
+        manager.protocolConfiguration = proto
+        manager.onDemandRules = onDemandRules(request.onDemand)
+        manager.isOnDemandEnabled = request.onDemand.isEnabled
+        manager.isEnabled = true
+        do {
+            try await manager.saveToPreferences()
+            // Reload: a manager used right after saving can fail to start (a
+            // long-standing NetworkExtension quirk).
+            try await manager.loadFromPreferences()
+        } catch {
+            if let reference = proto.passwordReference { TunnelConfigurationStore.delete(reference: reference) }
+            throw error
+        }
+        if let old = previousReference { TunnelConfigurationStore.delete(reference: old) }
+        return manager
+    }
+
+    /// Removes the manager and its Keychain item.
+    public static func remove(_ manager: NETunnelProviderManager) async throws {
+        if let reference = manager.protocolConfiguration?.passwordReference {
+            TunnelConfigurationStore.delete(reference: reference)
+        }
+        try await manager.removeFromPreferences()
+    }
+
+    /// Sets the leak-protection switches on `proto`.
+    public static func apply(_ protection: LeakProtection, to proto: NETunnelProviderProtocol) {
+        proto.includeAllNetworks = protection.includeAllNetworks
+        proto.excludeLocalNetworks = protection.excludeLocalNetworks
+        if #available(iOS 14.2, macOS 11.0, *) {
+            proto.enforceRoutes = protection.enforceRoutes
+        }
+    }
+
+    /// The `NEOnDemandRule`s of a policy.
+    public static func onDemandRules(_ policy: OnDemandPolicy) -> [NEOnDemandRule] {
+        policy.rules.map { rule in
+            let onDemand: NEOnDemandRule = rule.action == .connect ? NEOnDemandRuleConnect() : NEOnDemandRuleDisconnect()
+            switch rule.interface {
+            case .wifi?: onDemand.interfaceTypeMatch = .wiFi
+            #if os(iOS)
+            case .cellular?: onDemand.interfaceTypeMatch = .cellular
+            #else
+            case .cellular?: onDemand.interfaceTypeMatch = .any
+            #endif
+            case nil: onDemand.interfaceTypeMatch = .any
+            }
+            onDemand.ssidMatch = rule.ssids
+            return onDemand
+        }
+    }
+}
+#endif
