@@ -175,7 +175,8 @@ text = open("Culvert.podspec").read()
 bad = []
 for key in ("source_files", "vendored_frameworks", "resource_bundles", "preserve_paths", "resources"):
     for m in re.finditer(rf"\.{key}\s*=\s*(.+)", text):
-        for pattern in re.findall(r"'([^']+)'", m.group(1)):
+        value = re.sub(r"'[^']*'\s*=>", "", m.group(1))  # hash keys (bundle names) are not paths
+        for pattern in re.findall(r"'([^']+)'", value):
             if pattern.endswith(".xcframework"): continue
             if not glob.glob(pattern, recursive=True): bad.append(pattern)
 print("missing:", bad) if bad else None

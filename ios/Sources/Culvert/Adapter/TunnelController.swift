@@ -292,23 +292,26 @@ public final class TunnelController {
         queue.async { [self] in
             guard pathFilter.shouldNotify(path) else { return }
             log(.info, "network changed: \(path.interfaces.joined(separator: ","))")
-            perform(.networkChanged) { try $0.networkChanged() } completion: { _ in }
+            _ = performOnQueue(.networkChanged) { try $0.networkChanged() }
         }
     }
 
     private func perform(_ operation: AdapterOperation, _ work: @escaping (TunnelEngine) throws -> Void,
                          completion: @escaping (Error?) -> Void) {
-        queue.async { [self] in
-            do {
-                guard try lifecycle.begin(operation) == .perform else { return completion(nil) }
-                setLifecycleState()
-                guard let running = engine else { return completion(CulvertAdapterError.notStarted(operation)) }
-                try work(running)
-                completion(nil)
-            } catch {
-                log(.error, "\(operation.rawValue): \(error)")
-                completion(Self.wrap(error))
-            }
+        queue.async { [self] in completion(performOnQueue(operation, work)) }
+    }
+
+    /// Runs `operation` now; the caller is on `queue`.
+    private func performOnQueue(_ operation: AdapterOperation, _ work: (TunnelEngine) throws -> Void) -> Error? {
+        do {
+            guard try lifecycle.begin(operation) == .perform else { return nil }
+            setLifecycleState()
+            guard let running = engine else { return CulvertAdapterError.notStarted(operation) }
+            try work(running)
+            return nil
+        } catch {
+            log(.error, "\(operation.rawValue): \(error)")
+            return Self.wrap(error)
         }
     }
 
