@@ -6,7 +6,7 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'lib/**', 'android/**', 'ios/**', 'coverage/**'] },
   js.configs.recommended,
   {
-    files: ['src/**/*.ts', 'plugin/src/**/*.ts'],
+    files: ['src/**/*.ts', 'plugin/**/*.ts'],
     extends: [...tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/__tests__/**/*.ts'],
+    files: ['src/**/__tests__/**/*.ts', 'plugin/**/__tests__/**/*.ts'],
     rules: {
       // Tests poke at untyped native payloads on purpose.
       '@typescript-eslint/no-unsafe-assignment': 'off',

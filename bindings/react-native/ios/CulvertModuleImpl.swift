@@ -308,8 +308,11 @@ public final class CulvertModuleImpl: NSObject {
             : "Could not save the VPN configuration: \(error.localizedDescription)"
     }
 
+    /// `CulvertProviderBundleIdentifier` from Info.plist (the Expo plugin sets it),
+    /// else `<app bundle id>.network-extension`.
     static func defaultProviderBundleIdentifier() -> String {
-        (Bundle.main.bundleIdentifier ?? "app") + ".network-extension"
+        if let id = Bundle.main.object(forInfoDictionaryKey: "CulvertProviderBundleIdentifier") as? String, !id.isEmpty { return id }
+        return (Bundle.main.bundleIdentifier ?? "app") + ".network-extension"
     }
 
     static func appName() -> String {
