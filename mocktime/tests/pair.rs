@@ -454,3 +454,95 @@ fn handshake_flood_triggers_cookie_replies() {
     advance(Duration::from_secs(2));
     handshake(&mut n);
 }
+
+fn initiations_to(
+    kb: &culvert_core::config::PrivateKey,
+    target: std::net::SocketAddr,
+    n: usize,
+) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|_| {
+            let mut t = Tunnel::new(&key());
+            t.set_peers(vec![peer_of(kb, Some(target), &["10.0.0.2/32"])], now())
+                .unwrap();
+            t.handle_tun_packet(&ipv4([10, 0, 0, 9], [10, 0, 0, 2], b"x"), now());
+            t.poll_transmit().expect("an initiation").payload.to_vec()
+        })
+        .collect()
+}
+
+#[test]
+fn one_flooding_source_does_not_starve_other_peers() {
+    let mut n = Net::pair();
+    let kb = n.nodes[B].key.clone();
+    let target = n.nodes[B].addr;
+    let attacker: std::net::SocketAddr = "198.51.100.66:6666".parse().unwrap();
+    for d in initiations_to(&kb, target, 60) {
+        n.inject(B, attacker, &d);
+    }
+    let dropped = n.nodes[B].tunnel.dropped();
+    assert!(dropped.rate_limited >= 55, "per-source limit: {dropped:?}");
+    let sent_before = n.nodes[B].sent;
+    assert_eq!(sent_before, 0, "no cookie or response went to the flooder");
+    // The real peer, from its own address, handshakes at once (no cookie round trip).
+    handshake(&mut n);
+    assert_eq!(n.nodes[A].stats(&n.nodes[B].public()).handshakes, 1);
+}
+
+#[test]
+fn persistent_keepalive_peer_connects_at_once() {
+    let mut n = Net::pair();
+    let bkey = n.nodes[B].key.clone();
+    let baddr = n.nodes[B].addr;
+    let mut cfg = peer_of(&bkey, Some(baddr), &["10.0.0.2/32"]);
+    cfg.persistent_keepalive = Some(25);
+    let mut fresh = Tunnel::new(&n.nodes[A].key);
+    fresh.set_peers(vec![cfg], now()).unwrap();
+    n.nodes[A].tunnel = fresh;
+    n.collect(A);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(
+        n.nodes[A].stats(&n.nodes[B].public()).handshakes,
+        1,
+        "handshake without traffic"
+    );
+}
+
+#[test]
+fn a_thousand_peers_route_by_longest_prefix() {
+    let hub_key = key();
+    let hub_addr: std::net::SocketAddr = "198.51.100.200:51820".parse().unwrap();
+    let mut n = Net::default();
+    let keys: Vec<_> = (0..1000).map(|_| key()).collect();
+    let peers: Vec<PeerConfig> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let nets: Vec<String> = (0..10)
+                .map(|j| format!("10.{}.{}.{}/28", i / 250, i % 250, j * 16))
+                .collect();
+            let refs: Vec<&str> = nets.iter().map(|s| s.as_str()).collect();
+            let addr = format!("[fd00::{:x}]:51820", i + 1);
+            peer_of(k, Some(addr.parse().unwrap()), &refs)
+        })
+        .collect();
+    let hub = n.add(hub_key.clone(), &hub_addr.to_string(), peers);
+    // Three spokes are real nodes.
+    let mut spokes = Vec::new();
+    for i in [0usize, 499, 999] {
+        let addr = format!("[fd00::{:x}]:51820", i + 1);
+        let s = n.add(
+            keys[i].clone(),
+            &addr,
+            vec![peer_of(&hub_key, Some(hub_addr), &["0.0.0.0/0"])],
+        );
+        spokes.push((i, s));
+    }
+    for &(i, s) in &spokes {
+        let dst = [10, (i / 250) as u8, (i % 250) as u8, 16 * 9 + 3];
+        let p = ipv4([10, 255, 0, 1], dst, format!("for {i}").as_bytes());
+        n.send_ip(hub, &p);
+        n.settle(Duration::from_secs(1));
+        assert_eq!(n.nodes[s].delivered, vec![p], "spoke {i}");
+    }
+}

@@ -20,11 +20,13 @@
 //! Invariants: no panic on any input; on an established session handling a packet
 //! allocates nothing (outputs are encrypted/decrypted in place into reused
 //! buffers); packets waiting for a handshake are queued by Culvert with fixed caps
-//! ([`PEER_QUEUE_CAP`], [`TOTAL_QUEUE_CAP`]); handshake messages pass boringtun's
-//! rate limiter (cookie replies under load) before any Diffie-Hellman.
+//! ([`PEER_QUEUE_CAP`], [`TOTAL_QUEUE_CAP`]); handshake messages pass a
+//! per-source limit ([`source_limit`]) and boringtun's global rate limiter
+//! (cookie replies under load) before any Diffie-Hellman.
 
 mod queue;
 mod routing;
+pub mod source_limit;
 pub mod timers;
 
 use crate::clock::Instant;
@@ -39,6 +41,7 @@ use boringtun::x25519;
 use ipnetwork::IpNetwork;
 use queue::OutQueue;
 use routing::{PeerSlot, RoutingTable};
+use source_limit::SourceLimiter;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -88,7 +91,8 @@ pub struct DropCounts {
     pub replay: u64,
     /// Datagrams for a session that does not exist (any more).
     pub no_session: u64,
-    /// Handshake messages answered with a cookie reply under load.
+    /// Handshake messages over the per-source limit (dropped) or answered with a
+    /// cookie reply under load.
     pub rate_limited: u64,
     /// Datagrams for no configured peer (unknown key or index).
     pub unknown_peer: u64,
@@ -233,6 +237,8 @@ pub struct Tunnel {
     /// Given to every `Tunn`: checks MAC1 again but never limits (limit = u64::MAX),
     /// so boringtun does not count each handshake twice.
     inner_limiter: Arc<RateLimiter>,
+    /// Per-source token buckets in front of `limiter`.
+    source_limiter: SourceLimiter,
     transmits: OutQueue<SocketAddr>,
     tun_out: OutQueue<()>,
     events: VecDeque<Event>,
@@ -271,6 +277,7 @@ impl Tunnel {
         Tunnel {
             limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
             inner_limiter: Arc::new(RateLimiter::new(&public, u64::MAX)),
+            source_limiter: SourceLimiter::new(),
             private,
             public,
             peers: Vec::new(),
@@ -386,6 +393,7 @@ impl Tunnel {
         }
         self.by_key.insert(config.public_key, slot);
         let timers = PeerTimers::new(now, config.persistent_keepalive);
+        let connect_now = config.persistent_keepalive.is_some() && config.endpoint.is_some();
         self.peers[slot as usize] = Some(Peer {
             config,
             tunn: Box::new(tunn),
@@ -400,6 +408,10 @@ impl Tunnel {
             tx_packets: 0,
             dropped: DropCounts::default(),
         });
+        if connect_now {
+            // As wireguard-go: a peer with persistent keepalive connects straight away.
+            self.send_to_peer(slot, &[], now);
+        }
         Ok(())
     }
 
@@ -420,7 +432,7 @@ impl Tunnel {
     }
 
     /// Sets where `key`'s packets go (a resolved host name). `None` forgets it.
-    /// Starts a handshake if packets are waiting.
+    /// Starts a handshake if packets are waiting or the peer has persistent keepalive.
     pub fn set_endpoint(&mut self, key: &PublicKey, endpoint: Option<SocketAddr>, now: Instant) {
         let Some(&slot) = self.by_key.get(key) else {
             return;
@@ -428,13 +440,13 @@ impl Tunnel {
         let waiting = match self.peer_mut(slot) {
             Some(peer) => {
                 peer.config.endpoint = endpoint;
-                !peer.queue.is_empty()
+                !peer.queue.is_empty() || peer.config.persistent_keepalive.is_some()
             }
             None => return,
         };
         if waiting && endpoint.is_some() {
             self.refresh(slot, now);
-            self.initiate(slot, now, false);
+            self.send_to_peer(slot, &[], now);
         }
     }
 
@@ -761,6 +773,11 @@ impl Tunnel {
     pub fn handle_datagram(&mut self, from: SocketAddr, datagram: &[u8], now: Instant) {
         let ty = msg_type(datagram);
         if ty == MSG_INIT || ty == MSG_RESPONSE {
+            if !self.source_limiter.allow(from.ip(), now) {
+                self.dropped.rate_limited += 1;
+                log::trace!("handshake over the per-source limit");
+                return;
+            }
             // Lazily, never from a periodic tick: boringtun resets only if a second passed.
             self.limiter.reset_count();
         }
