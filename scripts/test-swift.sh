@@ -64,6 +64,7 @@ rm -rf "$STAGE"; mkdir -p "$STAGE"
 cp -a ios/. "$STAGE/"
 rm -rf "$STAGE/.build"
 if [ "$have_bindings" = 1 ]; then
+    mkdir -p "$STAGE/Sources/Culvert/Generated"
     cp "$GEN"/*.swift "$STAGE/Sources/Culvert/Generated/"
     cp "$GEN/CulvertFFI.h" "$STAGE/Sources/CulvertFFILinux/"
     for f in "$GEN"/*.swift; do
