@@ -3,11 +3,12 @@
 //! Exit codes: 0 valid, 1 the config was rejected, 2 usage errors (bad flags,
 //! unreadable or missing file).
 
+use crate::json_config::{config_error_json, config_json};
 use clap::Subcommand;
 use culvert_core::config::{self, Config, ConfigError, ErrorKind};
 use culvert_core::settings::{NetworkSettings, SettingsOptions};
 use ipnetwork::IpNetwork;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::Read;
 
 /// Inputs larger than this are rejected without parsing (and `-` never reads forever).
@@ -134,7 +135,10 @@ fn check(file: &str, as_json: bool) -> u8 {
 
 fn report_error(file: &str, bytes: &[u8], err: &ConfigError, as_json: bool) {
     if as_json {
-        println!("{}", json!({ "ok": false, "error": err }));
+        println!(
+            "{}",
+            json!({ "ok": false, "error": config_error_json(err) })
+        );
         return;
     }
     let location = match err.line {
@@ -168,32 +172,6 @@ fn report_error(file: &str, bytes: &[u8], err: &ConfigError, as_json: bool) {
 fn split_cr(line: &str) -> Vec<&str> {
     let line = line.strip_suffix('\r').unwrap_or(line);
     line.split('\r').collect()
-}
-
-/// The `config` object of `check --json`: never a private or preshared key.
-fn config_json(config: &Config) -> Value {
-    let i = &config.interface;
-    json!({
-        "interface": {
-            "public_key": i.private_key.public_key().to_base64(),
-            "listen_port": i.listen_port,
-            "addresses": i.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
-            "dns_servers": i.dns_servers.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
-            "dns_search": i.dns_search,
-            "mtu": i.mtu,
-            "included_applications": i.included_applications,
-            "excluded_applications": i.excluded_applications,
-        },
-        "peers": config.peers.iter().map(|p| json!({
-            "public_key": p.public_key.to_base64(),
-            "has_preshared_key": p.preshared_key.is_some(),
-            "allowed_ips": p.allowed_ips.iter()
-                .map(|a| IpNetwork::new(a.network(), a.prefix()).map_or_else(|_| a.to_string(), |n| n.to_string()))
-                .collect::<Vec<_>>(),
-            "endpoint": p.endpoint.as_ref().map(|e| e.to_string()),
-            "persistent_keepalive": p.persistent_keepalive,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn settings(file: &str, as_json: bool, options: &SettingsOptions) -> u8 {
