@@ -222,3 +222,48 @@ nn_teardown_all() {
     nn_teardown
     if [ -n "${NN_DIR:-}" ] && [ -z "${NN_KEEP_DIR:-}" ]; then rm -rf "$NN_DIR"; fi
 }
+
+# --- Pieces for fault drills and benchmarks -------------------------------------
+
+# nn_loss A|B PERCENT — drops PERCENT % of the side's incoming underlay UDP at random
+# (nftables numgen; `tc netem` is not available on every kernel). PERCENT=0 removes it.
+nn_loss() {
+    local side=$1 pct=$2
+    nn_exec "$side" nft delete table inet culvert_loss 2>/dev/null
+    [ "$pct" -gt 0 ] || return 0
+    nn_exec "$side" nft -f - <<NFT
+table inet culvert_loss {
+    chain input {
+        type filter hook input priority -10; policy accept;
+        meta l4proto udp numgen random mod 100 < $pct counter drop
+    }
+}
+NFT
+}
+
+# nn_loss_dropped A|B — how many packets nn_loss dropped so far.
+nn_loss_dropped() {
+    nn_exec "$1" nft list table inet culvert_loss 2>/dev/null |
+        awk '/counter packets/ { for (i = 1; i <= NF; i++) if ($i == "packets") print $(i+1) }'
+}
+
+# nn_readdress A|B OLD_CIDR NEW_CIDR — moves the side's underlay address (roaming).
+nn_readdress() {
+    local side=$1 old=$2 new=$3 dev=vth0 ns
+    [ "$side" = B ] && dev=vth1
+    ns=$(nn_ns "$side")
+    ip -n "$ns" address del "$old" dev "$dev" || return 1
+    case $new in
+        *:*) ip -n "$ns" address add "$new" dev "$dev" nodad ;;
+        *) ip -n "$ns" address add "$new" dev "$dev" ;;
+    esac
+}
+
+# nn_peak_rss_kib PID — the process's peak resident set (VmHWM) in KiB.
+nn_peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# nn_ctx_switches PID — voluntary + involuntary context switches summed over all threads.
+nn_ctx_switches() {
+    cat /proc/"$1"/task/*/status 2>/dev/null |
+        awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
