@@ -40,9 +40,11 @@ if [ -z "${CULVERT_BIN_PREBUILT:-}" ]; then
     fi
 fi
 
-NN_DIR=$(mktemp -d /tmp/culvert-netns.XXXXXX)
+BASE_DIR=$(mktemp -d /tmp/culvert-netns.XXXXXX)
 for c in "${SELECTED[@]}"; do
     name=${c#case_}
+    NN_DIR="$BASE_DIR/$name"
+    mkdir -p "$NN_DIR"
     nn_init n
     start=$(date +%s)
     # Each case runs in a subshell so that a failing step ends only that case;
@@ -67,6 +69,7 @@ for c in "${SELECTED[@]}"; do
         sed 's/^/     | /' "$NN_DIR/case.log" | tail -n 40
     fi
 done
-rm -rf "$NN_DIR"
+NN_DIR=$BASE_DIR
+rm -rf "$BASE_DIR"
 summary "$PASSED" "$FAILED" "$SKIPPED"
 [ "$FAILED" -eq 0 ]

@@ -37,8 +37,9 @@ const BOB_IP: Ipv4Addr = Ipv4Addr::new(198, 51, 100, 2);
 const BULK_PACKET: usize = 1420;
 /// Packets per `send_packets` call in the bulk transfer.
 const BATCH: usize = 64;
-/// At most this many bulk packets in flight per direction (sent, not yet delivered).
-const WINDOW: u64 = 2048;
+/// At most this many bulk packets in flight per direction (sent, not yet delivered):
+/// well below the runtime's `send_packets` queue (`INBOUND_QUEUE_CAP`).
+const WINDOW: u64 = (culvert_core::runtime::INBOUND_QUEUE_CAP / 2) as u64;
 const PINGS: u16 = 5;
 const ECHO_IDENT: u16 = 0xc0de;
 
@@ -504,6 +505,17 @@ fn run_traffic(alice: &Side, bob: &Side, seconds: u32) -> Result<(), String> {
             .map_err(|e| format!("{}'s stats: {e}", side.name))?;
         for p in &stats.peers {
             print_peer(side.name, other.name, p);
+        }
+        let d = &stats.dropped;
+        let total = d.malformed
+            + d.inner_source
+            + d.no_route
+            + d.queue_full
+            + d.replay
+            + d.no_session
+            + d.rate_limited;
+        if total > 0 {
+            println!("  {}'s tunnel-wide drops: {d:?}", side.name);
         }
     }
     if let Some(kib) = peak_rss_kib() {

@@ -214,16 +214,18 @@ fn run_ip(cmd: &IpCmd) -> Result<(), String> {
     }
 }
 
-/// Whether routing table `n` has no IPv4 and no IPv6 routes (asks `ip route show table n`).
+/// Whether routing table `n` has no IPv4 and no IPv6 routes (asks `ip route show table n`;
+/// a table that does not exist yet makes `ip` fail with no output: free too).
 pub fn table_is_free(n: u32) -> bool {
     let t = n.to_string();
     ["-4", "-6"].iter().all(|fam| {
         Command::new("ip")
             .args([fam, "route", "show", "table", &t])
             .stdin(Stdio::null())
+            .stderr(Stdio::null())
             .output()
-            .map(|out| out.status.success() && out.stdout.iter().all(u8::is_ascii_whitespace))
-            .unwrap_or(false)
+            .map(|out| out.stdout.iter().all(u8::is_ascii_whitespace))
+            .unwrap_or(true)
     })
 }
 
