@@ -92,13 +92,16 @@ case_bad_input_errors() {
     out=$(timeout 5 "$CULVERT_BIN" up "$NN_DIR/missing.conf" 2>&1); rc=$?
     [ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
     nn_keys
-    nn_write_conf "$NN_DIR/ok.conf" "$PRIV_A" $PORT_A "$INNER4_A/32" "$PUB_B" "" "$INNER4_B/32"
-    chmod 0644 "$NN_DIR/ok.conf"; chmod 0755 "$NN_DIR"
+    # A file (and directory) the unprivileged user can read.
+    local ok; ok=$(mktemp /tmp/culvert-nonroot.XXXXXX)
+    nn_write_conf "$ok" "$PRIV_A" $PORT_A "$INNER4_A/32" "$PUB_B" "" "$INNER4_B/32"
+    chmod 0644 "$ok"
     if command -v setpriv >/dev/null; then
-        out=$(timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups "$CULVERT_BIN" up "$NN_DIR/ok.conf" --name "$IF_A" 2>&1); rc=$?
+        out=$(timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups "$CULVERT_BIN" up "$ok" --name "$IF_A" 2>&1); rc=$?
         [ "$rc" -eq 1 ] || fail "not root: exit $rc, expected 1"
         echo "$out" | grep -q "must run as root" || fail "not root: unclear message: $out"
     fi
+    rm -f "$ok"
     [ ! -e "/var/run/wireguard/$IF_A.sock" ] || fail "a failed start left a UAPI socket"
 }
 
