@@ -8,7 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-bash "$root/scripts/bindings.sh" --release --swift-only >/dev/null
+bash "$root/scripts/bindings.sh" --swift-only >/dev/null
 gen="$root/build/bindings/swift"
 cp "$gen/Culvert.swift" "$here/Sources/Culvert/Generated/Culvert.swift"
 cp "$gen/CulvertFFI.h" "$here/Sources/CulvertFFILinux/CulvertFFI.h"

@@ -26,27 +26,37 @@ final class FakePlatform: TunnelPlatform {
 
 /// An engine double recording calls; its factory parses a tiny `key=value` text.
 final class FakeEngine: TunnelEngine {
-    var calls: [String] = []
-    var sent: [Data] = []
-    var io: TunnelPacketIO
-    var stopped = false
+    private let lock = NSLock()
+    private var recorded: [String] = []
+    private var sentPackets: [Data] = []
+    private var isStopped = false
+    let io: TunnelPacketIO
     init(io: TunnelPacketIO) { self.io = io }
-    private func record(_ call: String) throws {
-        if stopped { throw CulvertAdapterError.tunnel("stopped") }
-        calls.append(call)
+    var calls: [String] { lock.lock(); defer { lock.unlock() }; return recorded }
+    var sent: [Data] { lock.lock(); defer { lock.unlock() }; return sentPackets }
+    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return isStopped }
+    private func record(_ call: String, _ packets: [Data] = []) throws {
+        lock.lock(); defer { lock.unlock() }
+        if isStopped { throw CulvertAdapterError.tunnel("stopped") }
+        recorded.append(call)
+        sentPackets += packets
+        if call == "stop" { isStopped = true }
     }
-    func sendPackets(_ packets: [Data]) throws { try record("send"); sent += packets }
+    func sendPackets(_ packets: [Data]) throws { try record("send", packets) }
     func update(_ configuration: PreparedConfiguration) throws { try record("update") }
     func sleep() throws { try record("sleep") }
     func wake() throws { try record("wake") }
     func networkChanged() throws { try record("networkChanged") }
     func stats() throws -> TunnelStatsSnapshot { TunnelStatsSnapshot(listenPort: 4242, peers: []) }
     func stateName() -> String { stopped ? "stopped" : "connecting" }
-    func stop() throws { try record("stop"); stopped = true }
+    func stop() throws { try record("stop") }
 }
 
 final class FakeFactory: TunnelEngineFactory {
-    var engines: [FakeEngine] = []
+    private let lock = NSLock()
+    private var started: [FakeEngine] = []
+    /// Engines started so far (read from any thread).
+    var engines: [FakeEngine] { lock.lock(); defer { lock.unlock() }; return started }
     var startError: Error?
     func prepare(configText: String) throws -> PreparedConfiguration {
         guard configText.hasPrefix("address=") else {
@@ -57,7 +67,7 @@ final class FakeFactory: TunnelEngineFactory {
     func start(_ configuration: PreparedConfiguration, io: TunnelPacketIO, events: @escaping (TunnelEngineEvent) -> Void) throws -> TunnelEngine {
         if let error = startError { throw error }
         let engine = FakeEngine(io: io)
-        engines.append(engine)
+        lock.lock(); started.append(engine); lock.unlock()
         events(.stateChanged("connecting"))
         return engine
     }
@@ -160,6 +170,28 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(startError as? CulvertAdapterError, .stopped(.start))
         XCTAssertTrue(factory.engines.isEmpty, "no tunnel started after stop")
         XCTAssertEqual(controller.state, .stopped)
+    }
+
+    func testReloadMessageIsAnsweredAtOnceAndAppliedAfter() throws {
+        let platform = FakePlatform(), factory = FakeFactory()
+        let controller = TunnelController(platform: platform, factory: factory)
+        var reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.reload.encoded()))
+        XCTAssertEqual(reply.reloading, false)
+        XCTAssertNotNil(reply.error, "no source, not running")
+
+        XCTAssertNil(run { controller.start(configText: "address=10.0.0.2", completion: $0) })
+        controller.configurationSource = { "address=10.0.0.3" }
+        reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.reload.encoded()))
+        XCTAssertEqual(reply.reloading, true)
+        XCTAssertNil(reply.error)
+        XCTAssertTrue(waitUntil(10) { factory.engines.first?.calls.contains("update") == true })
+        platform.lock.lock(); let last = platform.applied.last; platform.lock.unlock()
+        XCTAssertEqual(last?.ipv4Addresses.first?.address, "10.0.0.3", "the new settings were applied")
+
+        controller.configurationSource = { throw CulvertAdapterError.tunnel("keychain unavailable") }
+        reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.reload.encoded()))
+        XCTAssertEqual(reply.reloading, true, "accepted; the failure is logged, the tunnel keeps running")
+        XCTAssertEqual(controller.state, .running)
     }
 
     func testPacketFamilies() {

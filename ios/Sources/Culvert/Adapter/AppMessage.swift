@@ -10,6 +10,9 @@ public enum AppMessageRequest: String, Codable, Sendable {
     case state
     /// State plus the latest per-peer statistics.
     case stats
+    /// Re-read the configuration (the app saved a new one) and apply it live.
+    /// The reply comes at once (`reloading: true`); the update runs afterwards.
+    case reload
 
     /// The bytes to pass to `NETunnelProviderSession.sendProviderMessage`.
     public func encoded() -> Data {
@@ -77,7 +80,9 @@ public struct AppMessageReply: Codable, Equatable, Sendable {
     public var stats: TunnelStatsSnapshot?
     /// How old `stats` is, in milliseconds.
     public var statsAgeMs: UInt64?
-    /// Set when the request could not be understood.
+    /// `true` when a `.reload` was accepted and is being applied.
+    public var reloading: Bool?
+    /// Set when the request could not be understood or cannot be done.
     public var error: String?
 
     /// Encodes the reply (what `handleAppMessage` hands to its completion handler).
@@ -143,7 +148,7 @@ public final class TunnelStatusCache: @unchecked Sendable {
         switch request {
         case .none:
             reply.error = "unknown request; send AppMessageRequest.encoded()"
-        case .state?:
+        case .state?, .reload?:
             break
         case .stats?:
             reply.stats = stats

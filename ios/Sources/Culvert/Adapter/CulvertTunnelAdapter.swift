@@ -71,6 +71,10 @@ public final class CulvertTunnelAdapter {
         platform = ProviderPlatform(provider: provider, useDescriptor: options.useUtunDescriptor)
         log = options.log
         controller = TunnelController(platform: platform, factory: factory, log: options.log)
+        // `.reload` app messages re-read the configuration the app saved.
+        controller.configurationSource = { [weak platform] in
+            try TunnelConfigurationStore.configuration(for: platform?.provider?.protocolConfiguration)
+        }
     }
 
     /// Starts with the configuration the app stored in the Keychain through

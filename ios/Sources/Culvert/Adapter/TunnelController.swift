@@ -319,12 +319,36 @@ public final class TunnelController {
         error is CulvertAdapterError ? error : CulvertAdapterError.tunnel(String(describing: error))
     }
 
+    /// Where `.reload` app messages read the new configuration from (the adapter
+    /// sets it to the Keychain item); `nil` answers `.reload` with an error.
+    public var configurationSource: (() throws -> String)?
+
     /// Answers an app message at once from the cache (never waiting for the
-    /// controller's queue), then refreshes the cached statistics in the background.
+    /// controller's queue), then does any work it asked for: statistics are
+    /// refreshed, a `.reload` applies the configuration from `configurationSource`.
     public func handleAppMessage(_ message: Data) -> Data {
-        let reply = status.answer(message)
+        let request = AppMessageRequest.decode(message)
+        var reply = status.reply(to: request)
+        if request == .reload {
+            if let source = configurationSource, reply.adapterState == .running || reply.adapterState == .sleeping {
+                reply.reloading = true
+                queue.async { [self] in
+                    do {
+                        let text = try source()
+                        update(configText: text) { [self] error in
+                            if let error = error { log(.error, "reload: \(error)") }
+                        }
+                    } catch {
+                        log(.error, "reload: \(error)")
+                    }
+                }
+            } else {
+                reply.reloading = false
+                reply.error = configurationSource == nil ? "reload: no configuration source" : "reload: the tunnel is not running"
+            }
+        }
         refreshStats()
-        return reply
+        return reply.encoded()
     }
 
     /// Re-reads statistics into the cache, off the controller's queue.

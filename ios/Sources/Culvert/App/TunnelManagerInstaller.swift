@@ -63,6 +63,14 @@ public enum TunnelConfigurationStore {
         return reference
     }
 
+    /// Replaces the text behind an existing reference (the reference stays the
+    /// same, so a running extension re-reads the new text); `false` if it is gone.
+    public static func update(reference: Data, configText: String) -> Bool {
+        let query: [CFString: Any] = [kSecValuePersistentRef: reference]
+        let changes: [CFString: Any] = [kSecValueData: Data(configText.utf8)]
+        return SecItemUpdate(query as CFDictionary, changes as CFDictionary) == errSecSuccess
+    }
+
     /// The configuration text behind a persistent reference.
     public static func load(reference: Data) throws -> String {
         let query: [CFString: Any] = [kSecValuePersistentRef: reference, kSecReturnData: true]
@@ -127,8 +135,16 @@ public enum TunnelManagerInstaller {
         let proto = NETunnelProviderProtocol()
         proto.providerBundleIdentifier = request.providerBundleIdentifier
         proto.serverAddress = prepared.settings.remoteAddress ?? request.name
-        proto.passwordReference = try TunnelConfigurationStore.save(request.configText, label: request.name,
-                                                                    accessGroup: request.keychainAccessGroup)
+        // Same manager again: rewrite its Keychain item in place, so the reference a
+        // running extension holds stays valid (`AppMessageRequest.reload`).
+        var reusedReference = false
+        if let old = previousReference, TunnelConfigurationStore.update(reference: old, configText: request.configText) {
+            proto.passwordReference = old
+            reusedReference = true
+        } else {
+            proto.passwordReference = try TunnelConfigurationStore.save(request.configText, label: request.name,
+                                                                        accessGroup: request.keychainAccessGroup)
+        }
         apply(request.leakProtection, to: proto)
 
         manager.localizedDescription = request.name
@@ -142,10 +158,10 @@ public enum TunnelManagerInstaller {
             // long-standing NetworkExtension quirk).
             try await manager.loadFromPreferences()
         } catch {
-            if let reference = proto.passwordReference { TunnelConfigurationStore.delete(reference: reference) }
+            if !reusedReference, let reference = proto.passwordReference { TunnelConfigurationStore.delete(reference: reference) }
             throw error
         }
-        if let old = previousReference { TunnelConfigurationStore.delete(reference: old) }
+        if !reusedReference, let old = previousReference { TunnelConfigurationStore.delete(reference: old) }
         return manager
     }
 
