@@ -174,6 +174,14 @@ case_wg_set_changes_the_running_tunnel() {
     wait_for 5 nn_ping A "$INNER6_B" || fail "IPv6 broke after changing allowed-ips"
     nn_exec A wg set "$IF_A" peer "$PUB_B" allowed-ips "$INNER4_B/32,$INNER6_B/128" || fail "wg set restore"
     wait_for 5 nn_ping A "$INNER4_B" || fail "IPv4 did not come back"
+    step "listen port: rebinds, and wireguard-go follows the new source port"
+    nn_exec A wg set "$IF_A" listen-port 51999 || fail "wg set listen-port"
+    [ "$(nn_exec A wg show "$IF_A" listen-port)" = 51999 ] || fail "listen port not 51999"
+    wait_for 5 nn_ping A "$INNER4_B" || fail "no traffic within 5 s after changing the listen port"
+    nn_exec B wg show "$IF_B" endpoints | grep -q ":51999" || fail "wireguard-go did not see the new port"
+    step "fwmark change is refused (the mark is fixed at start)"
+    nn_exec A wg set "$IF_A" fwmark 1234 2>/dev/null && fail "fwmark change accepted"
+    [ "$(nn_exec A wg show "$IF_A" fwmark)" = off ] || fail "fwmark changed anyway"
     nn_exec A wg showconf "$IF_A" >/dev/null || fail "wg showconf"
     true
 }

@@ -106,6 +106,14 @@ impl uapi::Device for HostDevice {
     fn set(&self, lines: &[String]) -> Result<(), UapiError> {
         let mut cfg = self.config.lock().unwrap_or_else(|e| e.into_inner());
         let new = uapi::apply_set(&cfg, lines)?;
+        if new.interface.fwmark != cfg.interface.fwmark {
+            // The mark is set on the sockets at start and the policy rules use it.
+            return Err(UapiError {
+                errno: libc::EOPNOTSUPP,
+                message: "changing the fwmark of a running tunnel is not supported: restart it"
+                    .into(),
+            });
+        }
         self.tunnel.update(new.clone()).map_err(io_error)?;
         log::info!("uapi: configuration updated ({} peers)", new.peers.len());
         *cfg = new;
