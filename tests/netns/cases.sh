@@ -21,6 +21,8 @@ NETNS_CASES=(
     case_culvert_initiates_ipv4_underlay
     case_wireguard_go_initiates_ipv6_underlay
     case_culvert_initiates_ipv6_underlay
+    case_preshared_key_both_directions
+    case_culvert_to_culvert
     case_wg_show_lists_peer_with_handshake
     case_wg_set_changes_the_running_tunnel
     case_iperf3_tcp_both_ways
@@ -125,6 +127,45 @@ case_culvert_initiates_ipv6_underlay() {
     pair_up culvert wggo 6 A
     pings_both_families A B
     nn_handshake_done A "$IF_A" || fail "wg show $IF_A: no handshake"
+}
+
+# PresharedKey on both sides (it enters the handshake): either side initiating.
+case_preshared_key_both_directions() {
+    nn_pair || fail "namespaces/veth"
+    nn_keys
+    local psk; psk=$(wg genpsk)
+    nn_write_conf "$NN_DIR/a.conf" "$PRIV_A" $PORT_A "$INNER4_A/32, $INNER6_A/128" \
+        "$PUB_B" "$OUTER4_B:$PORT_B" "$INNER4_B/32, $INNER6_B/128"
+    nn_write_conf "$NN_DIR/b.conf" "$PRIV_B" $PORT_B "$INNER4_B/32, $INNER6_B/128" \
+        "$PUB_A" "$OUTER4_A:$PORT_A" "$INNER4_A/32, $INNER6_A/128"
+    sed -i "/^PublicKey/a PresharedKey = $psk" "$NN_DIR/a.conf" "$NN_DIR/b.conf"
+    nn_wggo B "$IF_B" "$NN_DIR/b.conf" || fail "wireguard-go B"
+    nn_culvert A "$IF_A" "$NN_DIR/a.conf" || fail "culvert up A"
+    pings_both_families A B
+    [ "$(nn_exec A wg show "$IF_A" preshared-keys | awk '{print $2}')" = "$psk" ] ||
+        fail "wg show preshared-keys does not show the configured key"
+    step "wireguard-go initiates a fresh session (restarted with the same keys)"
+    kill -TERM "$WGGO_PID_B"; wait_for 3 sh -c "! kill -0 $WGGO_PID_B" || fail "wireguard-go did not stop"
+    nn_wggo B "$IF_B" "$NN_DIR/b.conf" || fail "wireguard-go B restart"
+    wait_for 10 nn_ping B "$INNER4_A" || fail "no ping wireguard-go → Culvert with PSK after restart"
+    wait_for 5 nn_ping B "$INNER6_A" || fail "no IPv6 ping after restart"
+    step "a wrong PSK on one side gets no session"
+    nn_exec B wg set "$IF_B" peer "$PUB_A" preshared-key <(wg genpsk) || fail "wg set psk on wireguard-go"
+    nn_exec A wg set "$IF_A" peer "$PUB_B" remove || fail "remove"
+    nn_exec A wg set "$IF_A" peer "$PUB_B" allowed-ips "$INNER4_B/32" endpoint "$OUTER4_B:$PORT_B" \
+        preshared-key <(printf '%s\n' "$psk") || fail "re-add peer"
+    ! wait_for 3 nn_ping A "$INNER4_B" || fail "a session came up with mismatched preshared keys"
+    true
+}
+
+# Culvert on both sides, IPv6 underlay, B initiating; a short iperf3 run.
+case_culvert_to_culvert() {
+    pair_up culvert culvert 6 B
+    pings_both_families B A
+    local rate
+    rate=$(nn_iperf A B "$INNER4_B" 3) || fail "iperf3 Culvert → Culvert failed"
+    [ "${rate:-0}" -gt 0 ] || fail "no throughput"
+    echo "RESULT iperf3 TCP Culvert → Culvert ${rate} Mbit/s (3 s)"
 }
 
 case_wg_show_lists_peer_with_handshake() {
