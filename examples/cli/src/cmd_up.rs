@@ -220,9 +220,6 @@ pub fn run(args: UpArgs) -> u8 {
             return 1;
         }
     };
-    for cmd in &plan.up {
-        log::info!("{cmd}");
-    }
     let hooks = Hooks {
         fwmark: cfg.interface.fwmark,
         ..Hooks::default()

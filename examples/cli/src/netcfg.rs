@@ -240,6 +240,7 @@ impl Applied {
     /// printed, not returned: teardown runs on exit and should do as much as it can.
     pub fn teardown(&mut self) {
         while let Some(cmd) = self.undo.pop() {
+            log::info!("{cmd}");
             if let Err(err) = run_ip(&cmd) {
                 eprintln!("culvert: teardown: {err}");
             }
@@ -257,6 +258,7 @@ pub fn apply(plan: &Plan) -> Result<Applied, String> {
     }
     let mut applied = Applied::default();
     for (cmd, undo) in plan.up.iter().zip(&plan.undo) {
+        log::info!("{cmd}");
         if let Err(err) = run_ip(cmd) {
             applied.teardown();
             return Err(err);
