@@ -402,11 +402,15 @@ impl UapiServer {
         std::fs::create_dir_all(SOCKET_DIR)
             .map_err(|err| format!("cannot create {SOCKET_DIR}: {err}"))?;
         let _ = std::fs::set_permissions(SOCKET_DIR, std::fs::Permissions::from_mode(0o755));
-        let path = socket_path(ifname);
+        Self::start_at(socket_path(ifname), device)
+    }
+
+    /// As [`UapiServer::start`], at any socket path (tests).
+    pub fn start_at(path: PathBuf, device: Arc<dyn Device>) -> Result<UapiServer, String> {
         if path.exists() {
             if UnixStream::connect(&path).is_ok() {
                 return Err(format!(
-                    "{} is served by another process: is interface {ifname} already up?",
+                    "{} is served by another process: is this interface already up?",
                     path.display()
                 ));
             }
@@ -662,6 +666,52 @@ mod tests {
             *cfg = apply_set(&cfg, lines)?;
             Ok(())
         }
+    }
+
+    #[test]
+    fn socket_server_answers_refuses_a_second_server_and_removes_its_file() {
+        let dir = std::env::temp_dir().join(format!("culvert-uapi-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t0.sock");
+        std::fs::write(&path, b"stale").unwrap();
+        let dev: Arc<dyn Device> = Arc::new(Fake {
+            config: Mutex::new(base()),
+        });
+        let mut server =
+            UapiServer::start_at(path.clone(), dev.clone()).expect("replaces a stale file");
+        assert!(
+            UapiServer::start_at(path.clone(), dev).is_err(),
+            "a live socket is not taken over"
+        );
+        let mut conn = UnixStream::connect(&path).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        conn.write_all(b"set=1\nlisten_port=4321\n\nget=1\n\n")
+            .unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut answers = Vec::new();
+        let mut current = String::new();
+        while answers.len() < 2 {
+            let mut line = String::new();
+            assert!(
+                reader.read_line(&mut line).unwrap() > 0,
+                "server closed early"
+            );
+            if line == "\n" {
+                answers.push(std::mem::take(&mut current));
+            } else {
+                current.push_str(&line);
+            }
+        }
+        assert_eq!(answers[0], "errno=0\n");
+        assert!(
+            answers[1].contains("\nlisten_port=4321\n"),
+            "{}",
+            answers[1]
+        );
+        assert!(answers[1].ends_with("errno=0\n"));
+        server.close();
+        assert!(!path.exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
