@@ -114,8 +114,9 @@ swift_in_root /usr/bin/env LD_LIBRARY_PATH="$IN_LIB" CULVERT_ORACLE=/src/.cache/
 test_status=$?
 tp=$(grep -cE "^Test Case '.*' passed" "$LOGS/test.log")
 tf=$(grep -cE "^Test Case '.*' failed" "$LOGS/test.log")
-grep -E "^Test Case '.*' (passed|failed)|error:" "$LOGS/test.log" | sed 's/^/  /'
-P=$((P + tp)); F=$((F + tf))
+ts=$(grep -cE "^Test Case '.*' skipped" "$LOGS/test.log")
+grep -E "^Test Case '.*' (passed|failed|skipped)|error:" "$LOGS/test.log" | sed 's/^/  /'
+P=$((P + tp)); F=$((F + tf)); S=$((S + ts))
 if [ "$test_status" -ne 0 ] && [ "$tf" -eq 0 ]; then tail -n 30 "$LOGS/test.log"; fail "swift test exited $test_status"; fi
 [ "$tp" -gt 0 ] || fail "swift test ran no test"
 swift_unmount_all
