@@ -321,3 +321,30 @@ fn update_keeps_the_session() {
         Err(RuntimeError::InvalidConfig(_))
     ));
 }
+
+#[test]
+fn bulk_transfer_through_batched_sockets_arrives_intact_and_in_order() {
+    let (a, b) = pair();
+    let first = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"hello");
+    b.tunnel.send_packets(vec![first.clone()]).unwrap();
+    assert!(wait_until(LIMIT, || a.sink.contains(&first)));
+    let bulk: Vec<Vec<u8>> = (0..1000u32)
+        .map(|i| {
+            let mut payload = i.to_be_bytes().to_vec();
+            payload.resize(1372, (i % 251) as u8);
+            ipv4([10, 0, 0, 1], [10, 0, 0, 2], &payload)
+        })
+        .collect();
+    for chunk in bulk.chunks(250) {
+        let want = b.sink.count() + chunk.len();
+        a.tunnel.send_packets(chunk.to_vec()).unwrap();
+        assert!(
+            wait_until(LIMIT, || b.sink.count() >= want),
+            "got {} of {want}",
+            b.sink.count()
+        );
+    }
+    assert_eq!(*b.sink.packets.lock().unwrap(), bulk);
+    let s = a.tunnel.stats().unwrap();
+    assert_eq!(s.dropped.queue_full, 0);
+}

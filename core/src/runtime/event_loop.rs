@@ -1,9 +1,10 @@
 //! The event loop: `poll(2)` over the UDP sockets, the TUN fd and the wake pipe;
 //! moves bytes between them and `proto`, sleeps until `proto`'s next deadline.
 
+use super::batch::{RecvBatch, SendBatch};
 use super::resolve::{self, Job, ResolverThread};
 use super::tun::TunFd;
-use super::udp::{self, Sockets};
+use super::udp::Sockets;
 use super::{
     Command, EventSink, Hooks, PacketIo, PacketSink, PeerStats, RuntimeError, Shared, TunnelEvent,
     TunnelState, TunnelStats, DELIVER_BATCH, INBOUND_QUEUE_CAP,
@@ -44,6 +45,8 @@ pub(crate) struct Loop {
     resolver: ResolverThread,
     state: TunnelState,
     buf: Vec<u8>,
+    recv: RecvBatch,
+    send: SendBatch,
     /// Peers whose endpoint is a host name: (name, port).
     names: HashMap<PublicKey, (String, u16)>,
     /// Peers with a literal IPv4 endpoint (re-synthesised when NAT64 applies).
@@ -85,6 +88,9 @@ impl Loop {
         let resolver = ResolverThread::spawn(resolver, shared.waker.clone())
             .map_err(|e| RuntimeError::Io(format!("starting the resolver thread: {e}")))?;
         let ipv6_only = hooks.assume_ipv6_only || sockets.v4.is_none();
+        // A batch slot holds the largest datagram of this tunnel's MTU.
+        let mtu = usize::from(config.interface.mtu.unwrap_or(1420));
+        let slot = (mtu + 128).max(2048);
         let mut this = Loop {
             shared,
             proto,
@@ -97,6 +103,8 @@ impl Loop {
             resolver,
             state: TunnelState::Connecting,
             buf: vec![0u8; RECV_BUF],
+            recv: RecvBatch::new(slot),
+            send: SendBatch::new(slot),
             names: HashMap::new(),
             literal_v4: HashMap::new(),
             ipv6_only,
@@ -310,6 +318,7 @@ impl Loop {
                 self.proto.handle_timeout(now);
                 self.flush();
             }
+            self.send_pending();
             self.deliver();
         }
     }
@@ -325,6 +334,7 @@ impl Loop {
             match command {
                 Command::Stop => {
                     log::info!("tunnel stopping");
+                    self.send_pending();
                     self.deliver();
                     self.set_state(TunnelState::Stopped);
                     return false;
@@ -503,17 +513,23 @@ impl Loop {
     }
 
     fn read_udp(&mut self, v6: bool, now: Instant) {
-        for _ in 0..READ_BUDGET {
+        let mut budget = READ_BUDGET;
+        while budget > 0 {
             let Some(socket) = self.sockets.socket(v6) else {
                 return;
             };
-            match udp::recv_from(socket, &mut self.buf) {
-                Ok(Some((n, from))) => {
-                    log::trace!("received a datagram of {n} bytes");
-                    self.proto.handle_datagram(from, &self.buf[..n], now);
-                    self.flush();
+            match self.recv.recv(socket) {
+                Ok(0) => return,
+                Ok(n) => {
+                    budget = budget.saturating_sub(n);
+                    for i in 0..self.recv.got.len() {
+                        let (start, len, from) = self.recv.got[i];
+                        log::trace!("received a datagram of {len} bytes");
+                        self.proto
+                            .handle_datagram(from, &self.recv.buf[start..start + len], now);
+                        self.flush();
+                    }
                 }
-                Ok(None) => return,
                 Err(e) => {
                     // ICMP errors surface here (e.g. connection refused): not fatal.
                     log::debug!("UDP receive: {e}");
@@ -549,16 +565,31 @@ impl Loop {
     /// Moves everything `proto` produced to the network, the OS and the app.
     fn flush(&mut self) {
         while let Some(t) = self.proto.poll_transmit() {
-            if let Err(e) = self.sockets.send_to(t.payload, t.dst) {
-                self.send_errors += 1;
-                let unreachable = e.raw_os_error() == Some(libc::ENETUNREACH) && t.dst.is_ipv4();
-                log::debug!("UDP send failed: {e}");
-                if unreachable && !self.ipv6_only && self.sockets.v6.is_some() {
-                    log::info!("IPv4 is unreachable: treating the network as IPv6-only (NAT64)");
-                    self.ipv6_only = true;
-                    if self.nat64.is_none() {
-                        self.resolver.resolve(Job::Nat64);
-                    }
+            if self.send.is_full() {
+                let (failed, err) = self.send.flush(&self.sockets);
+                self.send_errors += failed;
+                if let Some((v6, e)) = err {
+                    note_send_error(
+                        &mut self.ipv6_only,
+                        &self.sockets,
+                        &self.nat64,
+                        &self.resolver,
+                        v6,
+                        &e,
+                    );
+                }
+            }
+            if !self.send.push(t.payload, t.dst) {
+                if let Err(e) = self.sockets.send_to(t.payload, t.dst) {
+                    self.send_errors += 1;
+                    note_send_error(
+                        &mut self.ipv6_only,
+                        &self.sockets,
+                        &self.nat64,
+                        &self.resolver,
+                        t.dst.is_ipv6(),
+                        &e,
+                    );
                 }
             }
         }
@@ -581,6 +612,25 @@ impl Loop {
         }
         while let Some(event) = self.proto.poll_event() {
             self.on_proto_event(event);
+        }
+    }
+
+    /// Sends the queued datagrams (end of every loop iteration).
+    fn send_pending(&mut self) {
+        if self.send.is_empty() {
+            return;
+        }
+        let (failed, err) = self.send.flush(&self.sockets);
+        self.send_errors += failed;
+        if let Some((v6, e)) = err {
+            note_send_error(
+                &mut self.ipv6_only,
+                &self.sockets,
+                &self.nat64,
+                &self.resolver,
+                v6,
+                &e,
+            );
         }
     }
 
@@ -652,6 +702,27 @@ impl Loop {
                 })
                 .collect(),
             dropped,
+        }
+    }
+}
+
+/// A send failed: log it, and treat `ENETUNREACH` on IPv4 as an IPv6-only network
+/// (start NAT64 discovery).
+fn note_send_error(
+    ipv6_only: &mut bool,
+    sockets: &Sockets,
+    nat64: &Option<Ipv6Network>,
+    resolver: &ResolverThread,
+    v6: bool,
+    e: &std::io::Error,
+) {
+    log::debug!("UDP send failed: {e}");
+    let unreachable = e.raw_os_error() == Some(libc::ENETUNREACH) && !v6;
+    if unreachable && !*ipv6_only && sockets.v6.is_some() {
+        log::info!("IPv4 is unreachable: treating the network as IPv6-only (NAT64)");
+        *ipv6_only = true;
+        if nat64.is_none() {
+            resolver.resolve(Job::Nat64);
         }
     }
 }

@@ -22,6 +22,7 @@
 //! ([`crate::proto::TRANSMIT_BUFFER_CAP`], [`crate::proto::TUN_BUFFER_CAP`]),
 //! delivered batches ([`DELIVER_BATCH`]) and events. One receive buffer of 64 KiB.
 
+mod batch;
 mod event_loop;
 mod log_bridge;
 mod resolve;

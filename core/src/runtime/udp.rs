@@ -131,13 +131,7 @@ impl Sockets {
 
     /// Sends `payload` to `dst` on the socket of its family.
     pub(crate) fn send_to(&self, payload: &[u8], dst: SocketAddr) -> io::Result<usize> {
-        let dst = match dst {
-            SocketAddr::V6(a) => match a.ip().to_ipv4_mapped() {
-                Some(v4) => SocketAddr::new(IpAddr::V4(v4), a.port()),
-                None => dst,
-            },
-            v4 => v4,
-        };
+        let dst = unmap(dst);
         let socket = self.socket(dst.is_ipv6()).ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::AddrNotAvailable,
@@ -148,7 +142,19 @@ impl Sockets {
     }
 }
 
-/// Receives one datagram into `buf` (non-blocking): `Ok(None)` when there is none.
+/// An IPv4-mapped IPv6 address as plain IPv4 (it goes out of the IPv4 socket).
+pub(crate) fn unmap(dst: SocketAddr) -> SocketAddr {
+    match dst {
+        SocketAddr::V6(a) => match a.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), a.port()),
+            None => dst,
+        },
+        v4 => v4,
+    }
+}
+
+/// Receives one datagram into `buf` (non-blocking; the fallback where `recvmmsg` is missing): `Ok(None)` when there is none.
+#[cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
 pub(crate) fn recv_from(
     socket: &Socket,
     buf: &mut [u8],
