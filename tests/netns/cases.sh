@@ -27,6 +27,7 @@ NETNS_CASES=(
     case_wg_set_changes_the_running_tunnel
     case_iperf3_tcp_both_ways
     case_signals_usr1_usr2_keep_traffic
+    case_idle_host_threads_sleep
     case_sigterm_clean_shutdown
     case_default_route_fwmark_policy_routing
 )
@@ -248,6 +249,24 @@ case_signals_usr1_usr2_keep_traffic() {
     kill -0 "$CULVERT_PID_A" || fail "culvert exited on a signal that should not stop it"
     grep -q "SIGUSR1" "$NN_DIR/$IF_A.log" || fail "SIGUSR1 not logged"
     grep -q "SIGUSR2" "$NN_DIR/$IF_A.log" || fail "SIGUSR2 not logged"
+}
+
+# `culvert up`'s own threads (main: signals; UAPI: accept) never wake while idle.
+# (The event loop's timers are the runtime's business: `make bench` measures the
+# whole process over a longer idle window.)
+case_idle_host_threads_sleep() {
+    pair_up culvert wggo 4 A
+    pings_both_families A B
+    local pid=$CULVERT_PID_A tid main_before uapi_before main_after uapi_after
+    tid=$(grep -l '^culvert-uapi$' /proc/"$pid"/task/*/comm 2>/dev/null | head -n1 | xargs -r dirname | xargs -r basename)
+    [ -n "$tid" ] || fail "no culvert-uapi thread found"
+    ctx() { awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }' "/proc/$pid/task/$1/status"; }
+    main_before=$(ctx "$pid"); uapi_before=$(ctx "$tid")
+    sleep 3
+    main_after=$(ctx "$pid"); uapi_after=$(ctx "$tid")
+    echo "RESULT idle 3 s: main thread $(( main_after - main_before )) wake-ups, UAPI thread $(( uapi_after - uapi_before )), whole process $(nn_ctx_switches "$pid") context switches since start"
+    [ "$main_after" -eq "$main_before" ] || fail "main thread woke $(( main_after - main_before )) times in 3 idle seconds"
+    [ "$uapi_after" -eq "$uapi_before" ] || fail "UAPI thread woke $(( uapi_after - uapi_before )) times in 3 idle seconds"
 }
 
 case_sigterm_clean_shutdown() {

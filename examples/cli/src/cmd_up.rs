@@ -10,8 +10,11 @@ use crate::tun;
 use crate::uapi::{self, DeviceStatus, PeerStatus, UapiError, UapiServer};
 use clap::Args;
 use culvert_core::config::{self, Config};
-use culvert_core::runtime::{Hooks, PacketIo, RuntimeError, TunFraming, Tunnel, TunnelState};
+use culvert_core::runtime::{
+    EventSink, Hooks, PacketIo, RuntimeError, TunFraming, Tunnel, TunnelEvent, TunnelState,
+};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -148,15 +151,46 @@ fn block_signals(set: &libc::sigset_t) {
     }
 }
 
-/// Waits up to `timeout` for one of the handled signals.
-fn wait_signal(set: &libc::sigset_t, timeout: Duration) -> Option<i32> {
-    let ts = libc::timespec {
-        tv_sec: timeout.as_secs() as libc::time_t,
-        tv_nsec: timeout.subsec_nanos() as libc::c_long,
-    };
-    // SAFETY: `set` and `ts` are valid for the call; no siginfo is requested.
-    let sig = unsafe { libc::sigtimedwait(set, std::ptr::null_mut(), &ts) };
-    (sig > 0).then_some(sig)
+/// Waits (without any periodic wake-up: an idle tunnel keeps the process asleep) for
+/// one of the handled signals.
+fn wait_signal(set: &libc::sigset_t) -> Option<i32> {
+    let mut sig: libc::c_int = 0;
+    // SAFETY: `set` is a valid signal set and `sig` a valid out-pointer.
+    let rc = unsafe { libc::sigwait(set, &mut sig) };
+    (rc == 0).then_some(sig)
+}
+
+/// Tells the main thread when the event loop ends without being asked to: on a
+/// `Stopped` state event, and when the loop drops its hooks (also after a panic).
+/// It raises SIGTERM at this process, which the main thread is waiting for.
+struct LoopWatch {
+    ended: Arc<AtomicBool>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl LoopWatch {
+    fn notify(&self) {
+        if !self.stopping.load(Ordering::SeqCst) && !self.ended.swap(true, Ordering::SeqCst) {
+            // SAFETY: kill/getpid have no memory-safety preconditions.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGTERM);
+            }
+        }
+    }
+}
+
+impl EventSink for LoopWatch {
+    fn on_event(&self, event: TunnelEvent) {
+        if event == TunnelEvent::StateChanged(TunnelState::Stopped) {
+            self.notify();
+        }
+    }
+}
+
+impl Drop for LoopWatch {
+    fn drop(&mut self) {
+        self.notify();
+    }
 }
 
 fn link_exists(name: &str) -> bool {
@@ -220,8 +254,14 @@ pub fn run(args: UpArgs) -> u8 {
             return 1;
         }
     };
+    let ended = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::new(AtomicBool::new(false));
     let hooks = Hooks {
         fwmark: cfg.interface.fwmark,
+        events: Some(Arc::new(LoopWatch {
+            ended: ended.clone(),
+            stopping: stopping.clone(),
+        })),
         ..Hooks::default()
     };
     let io = PacketIo::Fd {
@@ -259,11 +299,7 @@ pub fn run(args: UpArgs) -> u8 {
 
     let mut code = 0;
     loop {
-        match wait_signal(&signals, Duration::from_millis(500)) {
-            Some(libc::SIGINT) | Some(libc::SIGTERM) | Some(libc::SIGHUP) => {
-                log::info!("stopping {name}");
-                break;
-            }
+        match wait_signal(&signals) {
             Some(libc::SIGUSR1) => {
                 log::info!("SIGUSR1: network changed");
                 if let Err(err) = tunnel.network_changed() {
@@ -276,15 +312,23 @@ pub fn run(args: UpArgs) -> u8 {
                     log::warn!("wake: {err}");
                 }
             }
-            _ => {
-                if tunnel.state() == TunnelState::Stopped {
-                    eprintln!("culvert up: the tunnel stopped on its own");
-                    code = 1;
-                    break;
-                }
+            Some(_) if ended.load(Ordering::SeqCst) => {
+                eprintln!("culvert up: the tunnel stopped on its own");
+                code = 1;
+                break;
+            }
+            Some(_) => {
+                log::info!("stopping {name}");
+                break;
+            }
+            None => {
+                log::error!("sigwait failed: stopping {name}");
+                code = 1;
+                break;
             }
         }
     }
+    stopping.store(true, Ordering::SeqCst);
 
     // Socket first (new `wg` calls see no interface), then the tunnel (closes the
     // TUN fd, which removes the interface), then the policy rules.
