@@ -26,7 +26,7 @@ cargo_peer() { # NAME VERSION BINARY
 }
 
 cargo_peer boringtun 0.7.1 boringtun-cli
-cargo_peer gotatun 0.10.2 gotatun-cli
+cargo_peer gotatun 0.10.2 gotatun
 
 if [ -x "$C/wggo/wireguard" ] && go version -m "$C/wggo/wireguard" 2>/dev/null | grep -q "$WG_GO_VERSION"; then
     echo "wireguard-go $WG_GO_VERSION: cached"

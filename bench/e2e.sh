@@ -71,6 +71,16 @@ ctx_switches() {
         awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { s += $2 } END { print s + 0 }'
 }
 
+# thread_switches PID — "TID COMM SWITCHES" per thread (COMM without spaces).
+thread_switches() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        [ -r "$t/status" ] || continue
+        awk -v tid="${t##*/}" -v comm="$(tr ' ' '_' <"$t/comm" 2>/dev/null)" \
+            '/^(voluntary|nonvoluntary)_ctxt_switches:/ { s += $2 } END { print tid, comm, s + 0 }' "$t/status"
+    done
+}
+
 # hwm_kb PID — peak RSS (VmHWM) in kB.
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -143,11 +153,20 @@ idle_window() {
     local i=$1
     (
         sleep "$IDLE_DELAY"
-        local s0 s1 a0 a1
+        local s0 s1 a0 a1 dir=$WORK/pair$i
         a0=$(ctx_switches "${PID_A[$i]}"); s0=$(ctx_switches "${PID_B[$i]}")
+        thread_switches "${PID_A[$i]}" >"$dir/thr-a0"; thread_switches "${PID_B[$i]}" >"$dir/thr-b0"
         sleep "$IDLE_WINDOW"
         a1=$(ctx_switches "${PID_A[$i]}"); s1=$(ctx_switches "${PID_B[$i]}")
+        thread_switches "${PID_A[$i]}" >"$dir/thr-a1"; thread_switches "${PID_B[$i]}" >"$dir/thr-b1"
         printf 'idle\t%s\t%s\t%s\t%s\n' "$i" "$((a1 - a0))" "$((s1 - s0))" "$IDLE_WINDOW" >>"$TSV"
+        # Which threads woke: per thread name, summed (threads that came or went count from 0).
+        for side in a b; do
+            awk -v i="$i" -v side="$side" 'NR == FNR { before[$1] = $3; next }
+                { d = $3 - before[$1]; if (d > 0) by[$2] += d }
+                END { for (c in by) printf "idlethr\t%s\t%s\t%s\t%d\n", i, toupper(side), c, by[c] }' \
+                "$dir/thr-${side}0" "$dir/thr-${side}1" >>"$TSV"
+        done
     ) &
     IDLE_JOB[$i]=$!
 }

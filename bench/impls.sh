@@ -11,7 +11,7 @@ BENCH_CACHE=${BENCH_CACHE:-/var/cache/culvert/bench}
 WG_GO_DEBIAN=${WG_GO_DEBIAN:-/usr/bin/wireguard-go}
 WG_GO_MODULE=${WG_GO_MODULE:-$BENCH_CACHE/wggo/wireguard}
 BORINGTUN_BIN=${BORINGTUN_BIN:-$BENCH_CACHE/boringtun/bin/boringtun-cli}
-GOTATUN_BIN=${GOTATUN_BIN:-$BENCH_CACHE/gotatun/bin/gotatun-cli}
+GOTATUN_BIN=${GOTATUN_BIN:-$BENCH_CACHE/gotatun/bin/gotatun}
 CULVERT_BIN=${CULVERT_BIN:-${ROOT:-.}/target/release/culvert}
 
 # impl_label IMPL — the name shown in tables.
@@ -64,16 +64,16 @@ impl_start() {
     bin=$(impl_bin "$impl")
     case $impl in
         culvert)
-            ip netns exec "$ns" env RUST_LOG="${CULVERT_LOG:-info}" "$bin" up "$dir/wg-quick.conf" --name "$ifname" >"$log" 2>&1 &
+            ip netns exec "$ns" env CULVERT_LOG="${CULVERT_LOG:-warn}" "$bin" up "$dir/wg-quick.conf" --name "$ifname" >"$log" 2>&1 &
             ;;
         wggo-deb | wggo-mod)
             ip netns exec "$ns" env LOG_LEVEL=error "$bin" -f "$ifname" >"$log" 2>&1 &
             ;;
         boringtun)
-            ip netns exec "$ns" "$bin" -f --disable-drop-privileges "$ifname" >"$log" 2>&1 &
+            ip netns exec "$ns" env WG_LOG_LEVEL=error "$bin" -f --disable-drop-privileges "$ifname" >"$log" 2>&1 &
             ;;
         gotatun)
-            ip netns exec "$ns" "$bin" -f --disable-drop-privileges "$ifname" >"$log" 2>&1 &
+            ip netns exec "$ns" env WG_LOG_LEVEL=error "$bin" -f --disable-drop-privileges "$ifname" >"$log" 2>&1 &
             ;;
         *)
             echo "unknown implementation $impl" >&2

@@ -28,6 +28,7 @@ def fnum(x, fmt="{:.2f}"):
 
 def main(path):
     meta, versions, pairs, tcp, latency, idle, rss = {}, {}, {}, {}, {}, {}, {}
+    idle_threads = {}
     with open(path) as f:
         for line in f:
             row = line.rstrip("\n").split("\t")
@@ -51,6 +52,8 @@ def main(path):
                 )
             elif kind == "idle":
                 idle[int(row[1])] = (int(row[2]), int(row[3]), int(row[4]))
+            elif kind == "idlethr":
+                idle_threads.setdefault((int(row[1]), row[2]), []).append((row[3], int(row[4])))
             elif kind == "rss":
                 rss[int(row[1])] = (int(row[2]), int(row[3]))
 
@@ -146,6 +149,21 @@ def main(path):
         "counted while no packet flows and no persistent keepalive is set. "
         "First ping: the round trip of the first packet, which waits for the handshake."
     )
+    woke = []
+    for i in sorted(pairs):
+        if pairs[i][2]:
+            continue
+        for side in ("A", "B"):
+            threads = sorted(idle_threads.get((i, side), []), key=lambda t: -t[1])
+            if threads:
+                impl = pairs[i][0] if side == "A" else pairs[i][1]
+                desc = ", ".join(f"`{c}` {n}" for c, n in threads[:6])
+                woke.append(f"- {name(i)}, side {side} ({LABELS.get(impl, impl)}): {desc}")
+    if woke:
+        out.append("")
+        out.append("Idle wake-ups by thread name (context switches in the window):")
+        out.append("")
+        out.extend(woke)
     print("\n".join(out))
 
 
