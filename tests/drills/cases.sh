@@ -55,12 +55,16 @@ assert_culvert_alive() {
 # error_lines — Culvert's ERROR log lines.
 error_lines() { grep -c ' ERROR ' "$(culvert_log)" 2>/dev/null || true; }
 
-# ping_resumes SECONDS — pings A→B (the app's traffic) until one answers; prints the ms it took.
+# ping_resumes SECONDS — pings A→B (the app's traffic) until one answers; prints the ms it
+# took. Fails if none answered, or the answer came after SECONDS (a ping started just
+# before the deadline may finish after it).
 ping_resumes() {
-    local limit=$1 t0
+    local limit=$1 t0 ms
     t0=$(now_ms)
     wait_for "$limit" nn_ping A "$INNER4_B" || return 1
-    echo $(( $(now_ms) - t0 ))
+    ms=$(( $(now_ms) - t0 ))
+    echo "$ms"
+    [ "$ms" -le $((limit * 1000)) ]
 }
 
 # bulk_server PORT SECONDS — a one-shot bulk.py server on B's inner address.
@@ -86,7 +90,7 @@ drill_peer_restart() {
     wait_for 5 sh -c "! ip -n $NS_B link show $IF_B" || fail "old TUN device did not go away"
     nn_wggo B "$IF_B" "$NN_DIR/b.conf" || fail "wireguard-go restart"
     local ms
-    ms=$(ping_resumes 20) || fail "traffic did not resume within 20 s of the peer restart"
+    ms=$(ping_resumes 20) || fail "traffic did not resume within 20 s of the peer restart (${ms:-no} ms)"
     assert_culvert_alive
     echo "RESULT traffic resumed ${ms} ms after the peer restart (limit 20000 ms), no app call"
 }
@@ -99,7 +103,7 @@ drill_roaming_local_address() {
     ip -n "$NS_A" address add 198.51.100.3/25 dev vth0 || fail "address add"
     kill -USR1 "$CULVERT_PID_A"
     local ms
-    ms=$(ping_resumes 5) || fail "traffic did not resume within 5 s of network_changed()"
+    ms=$(ping_resumes 5) || fail "traffic did not resume within 5 s of network_changed() (${ms:-no} ms)"
     nn_exec B wg show "$IF_B" endpoints | grep -q '198\.51\.100\.3:' ||
         fail "wireguard-go did not follow A to its new address: $(nn_exec B wg show "$IF_B" endpoints)"
     assert_culvert_alive
@@ -162,7 +166,7 @@ EOF
 # SIGUSR2 (wake()); traffic resumes within 5 s. A real suspend cannot be simulated here:
 # this stops the process, the boottime clock keeps running.
 drill_frozen_past_key_expiry() {
-    drill_setup
+    RUST_LOG=${DRILL_DEBUG:+debug} drill_setup
     local freeze=${DRILL_FREEZE_SECONDS:-200}
     step "SIGSTOP culvert for ${freeze} s"
     kill -STOP "$CULVERT_PID_A"
@@ -171,7 +175,8 @@ drill_frozen_past_key_expiry() {
     kill -CONT "$CULVERT_PID_A"
     kill -USR2 "$CULVERT_PID_A"
     local ms
-    ms=$(ping_resumes 5) || fail "traffic did not resume within 5 s of SIGCONT + wake()"
+    ms=$(ping_resumes 5) || fail "traffic did not resume within 5 s of SIGCONT + wake() (${ms:-no} ms)"
+    [ -n "${DRILL_DEBUG:-}" ] && cp "$(culvert_log)" "$DRILL_DEBUG"
     assert_culvert_alive
     echo "RESULT traffic resumed ${ms} ms after ${freeze} s frozen + wake() (limit 5000 ms)"
 }
@@ -268,7 +273,7 @@ drill_hostname_endpoint_resolves_later() {
     printf '%s %s\n' "$OUTER4_B" "$name" >>"/etc/netns/$NS_A/hosts"
     nn_exec A getent hosts "$name" >/dev/null || fail "hosts entry not visible in the namespace"
     local ms
-    ms=$(ping_resumes 30) || fail "no traffic within 30 s after $name became resolvable"
+    ms=$(ping_resumes 30) || fail "no traffic within 30 s after $name became resolvable (${ms:-no} ms)"
     assert_culvert_alive
     echo "RESULT tunnel came up ${ms} ms after the name became resolvable, without a restart"
 }
