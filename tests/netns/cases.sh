@@ -237,6 +237,7 @@ case_iperf3_tcp_both_ways() {
     down=$(nn_iperf B A "$INNER6_A" 5) || fail "iperf3 wireguard-go → Culvert (IPv6 inside) failed"
     [ "${down:-0}" -gt 0 ] || fail "iperf3 down: no throughput"
     echo "RESULT iperf3 TCP Culvert → wireguard-go ${up} Mbit/s, wireguard-go → Culvert ${down} Mbit/s (5 s each)"
+    echo "RESULT culvert up peak RSS after both transfers: $(nn_peak_rss_kib "$CULVERT_PID_A") KiB"
 }
 
 case_signals_usr1_usr2_keep_traffic() {
