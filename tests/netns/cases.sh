@@ -109,8 +109,10 @@ case_bad_input_errors() {
 }
 
 case_culvert_initiates_ipv4_underlay() {
-    pair_up culvert wggo 4 A
+    pair_up culvert wggo 4 A "MTU = 1380"
+    ip -n "$NS_A" link show "$IF_A" | grep -q "mtu 1380" || fail "the config's MTU was not applied"
     pings_both_families A B
+    nn_exec A ping -c1 -W2 -M do -s $(( 1380 - 28 )) "$INNER4_B" >/dev/null || fail "a full-MTU packet did not pass"
     nn_handshake_done A "$IF_A" || fail "wg show $IF_A: no handshake"
     nn_handshake_done B "$IF_B" || fail "wireguard-go saw no handshake"
 }
@@ -126,6 +128,7 @@ case_wireguard_go_initiates_ipv6_underlay() {
 
 case_culvert_initiates_ipv6_underlay() {
     pair_up culvert wggo 6 A
+    ip -n "$NS_A" link show "$IF_A" | grep -q "mtu 1420" || fail "default MTU is not 1420"
     pings_both_families A B
     nn_handshake_done A "$IF_A" || fail "wg show $IF_A: no handshake"
 }
