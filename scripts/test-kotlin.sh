@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test-kotlin`: compiles every Kotlin file (hand-written android/src/main,
-# the generated JVM-variant bindings, the JVM tests) in one kotlinc run against
+# the generated JVM-variant bindings, the JVM tests) against
 # Robolectric's android-all (the real Android framework API), then runs the JUnit
 # tests on the JVM against the host libculvert_ffi.so. As root, also runs the
 # network-namespace test: a tunnel started from Kotlin on a real TUN fd reaching
@@ -23,33 +23,42 @@ KLIB="$KOTLIN_HOME/lib"
 TEST_LIBS="$(jar jna-5.19.1.jar):$(jar junit-4.13.2.jar):$(jar hamcrest-core-1.3.jar):$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar:$KLIB/kotlinx-coroutines-core-jvm.jar"
 for f in ${TEST_LIBS//:/ } "$ANDROID_JAR"; do [ -f "$f" ] || fail "missing $f (run scripts/setup.d/20-kotlin.sh)"; done
 
-mapfile -t SOURCES < <(find android/src/main/kotlin build/bindings/kotlin android/src/test/kotlin -name '*.kt' 2>/dev/null | sort)
-echo "kotlin sources: ${#SOURCES[@]} files (hand-written, generated JVM-variant bindings, tests)"
-
-# One kotlinc run for everything, skipped when no source (nor the classpath) changed.
+# Two kotlinc runs, each skipped when its sources (and classpath) did not change:
+# 1. the library: hand-written android/src/main + the generated JVM-variant bindings;
+# 2. the JVM tests, against 1.
 OUT="$ROOT/build/kotlin"
-CLASSES="$OUT/classes"
-key=$( { echo "$KOTLIN_VERSION $TEST_LIBS $ANDROID_JAR"; cat "${SOURCES[@]}"; } | sha256sum | cut -d' ' -f1)
-if [ "$(cat "$OUT/stamp" 2>/dev/null)" != "$key" ]; then
-    rm -rf "$CLASSES" "$OUT/stamp"; mkdir -p "$CLASSES"
-    start=$(date +%s)
-    if ! JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn \
-        -cp "$TEST_LIBS:$ANDROID_JAR" -d "$CLASSES" "${SOURCES[@]}" >"$OUT/kotlinc.log" 2>&1; then
-        cat "$OUT/kotlinc.log"
-        fail "kotlinc failed"
+mkdir -p "$OUT"
+compile() { # compile NAME CLASSPATH SALT SOURCES...
+    local name=$1 cp=$2 salt=$3; shift 3
+    local dest="$OUT/$name" key
+    key=$( { echo "$KOTLIN_VERSION $cp $salt"; cat "$@"; } | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$dest.stamp" 2>/dev/null)" = "$key" ] && [ -d "$dest" ]; then
+        echo "kotlin $name: $# files unchanged, reusing $dest"
+        return 0
     fi
-    echo "$key" > "$OUT/stamp"
-    echo "compiled in $(( $(date +%s) - start )) s"
-else
-    echo "kotlin sources unchanged: reusing $CLASSES"
-fi
+    rm -rf "$dest" "$dest.stamp"; mkdir -p "$dest"
+    local start; start=$(date +%s)
+    if ! JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn \
+        -cp "$cp" -d "$dest" "$@" >"$dest.log" 2>&1; then
+        cat "$dest.log"
+        return 1
+    fi
+    echo "$key" > "$dest.stamp"
+    echo "kotlin $name: $# files compiled in $(( $(date +%s) - start )) s"
+}
+mapfile -t MAIN_SOURCES < <(find android/src/main/kotlin build/bindings/kotlin -name '*.kt' 2>/dev/null | sort)
+mapfile -t TEST_SOURCES < <(find android/src/test/kotlin -name '*.kt' | sort)
+# Both compile against android-all: the real Android framework API (API 34).
+compile main "$TEST_LIBS:$ANDROID_JAR" "" "${MAIN_SOURCES[@]}" || fail "kotlinc failed (library sources)"
+compile test "$OUT/main:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${TEST_SOURCES[@]}" || fail "kotlinc failed (tests)"
+CLASSES="$OUT/test"
 
 # Conformance vectors: $CULVERT_SHARED_DIR/vectors or ../shared/vectors beside the repo.
 VECTORS="${CULVERT_SHARED_DIR:-$ROOT/../shared}/vectors"
 [ -d "$VECTORS" ] || VECTORS="$ROOT/../../shared/vectors" # a worktree under /work/wt
 export CULVERT_JAVA_PROPS="-Dculvert.vectors=$VECTORS"
 
-RUNTIME_CP="$CLASSES:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
+RUNTIME_CP="$OUT/test:$OUT/main:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
 LIBDIR="$ROOT/target/debug"
 P=0; F=0; S=0
 add() { read -r p f s < <(last_summary "$1"); P=$((P + ${p:-0})); F=$((F + ${f:-0})); S=$((S + ${s:-0})); }
