@@ -1,0 +1,91 @@
+package io.culvert.android
+
+import android.annotation.TargetApi
+import android.content.pm.PackageManager
+import android.net.IpPrefix
+import android.net.Network
+import android.net.VpnService
+import android.os.Build
+import io.culvert.NetworkSettings
+import java.net.InetAddress
+
+/**
+ * What [applyNetworkSettings] did not apply, for the app to show or log.
+ *
+ * @property missingApplications packages named in `IncludedApplications` /
+ *   `ExcludedApplications` that are not installed (Android refuses them; the
+ *   rest of the list still applies).
+ * @property usedExcludeRoute whether the excluded routes were applied with
+ *   `excludeRoute` (API 33+) rather than as the pre-subtracted route set.
+ */
+data class AppliedSettings(
+    val missingApplications: List<String>,
+    val usedExcludeRoute: Boolean,
+)
+
+/**
+ * Applies Culvert's [NetworkSettings] to this builder: addresses, routes, DNS servers
+ * and search domains, MTU, per-app lists, the underlying network, unmetered, and a
+ * non-blocking fd (Culvert polls it).
+ *
+ * Routes: on API 33+ the included routes are added and the excluded ones removed with
+ * `excludeRoute`; below API 33 (no `excludeRoute`) the pre-subtracted set
+ * `includedRoutesMinusExcluded` is added instead, which covers exactly the same addresses.
+ * Every decision (which routes, which DNS, which MTU) was made by Culvert's core; this
+ * only translates.
+ *
+ * @param settings from `TunnelConfig.networkSettings(...)`.
+ * @param underlyingNetwork the network the tunnel's UDP traffic uses, if known
+ *   (`setUnderlyingNetworks`, so the system reports its metering and transport).
+ * @param sdkInt the device's API level (a parameter so it can be tested off-device).
+ */
+fun VpnService.Builder.applyNetworkSettings(
+    settings: NetworkSettings,
+    underlyingNetwork: Network? = null,
+    sdkInt: Int = Build.VERSION.SDK_INT,
+): AppliedSettings {
+    for (a in settings.addresses) addAddress(a.address, a.prefixLength.toInt())
+    val useExclude = sdkInt >= 33 && settings.excludedRoutes.isNotEmpty()
+    if (useExclude) {
+        for (r in settings.includedRoutes) addRoute(r.address, r.prefixLength.toInt())
+        excludeRoutes(settings)
+    } else {
+        for (r in settings.includedRoutesMinusExcluded) addRoute(r.address, r.prefixLength.toInt())
+    }
+    for (d in settings.dnsServers) addDnsServer(d)
+    for (s in settings.dnsSearchDomains) addSearchDomain(s)
+    setMtu(settings.mtu.toInt())
+
+    val missing = mutableListOf<String>()
+    // The config parser rejects a config that has both lists.
+    for (app in settings.includedApplications) {
+        try {
+            addAllowedApplication(app)
+        } catch (e: PackageManager.NameNotFoundException) {
+            missing += app
+        }
+    }
+    for (app in settings.excludedApplications) {
+        try {
+            addDisallowedApplication(app)
+        } catch (e: PackageManager.NameNotFoundException) {
+            missing += app
+        }
+    }
+
+    setBlocking(false)
+    if (underlyingNetwork != null) setUnderlyingNetworks(arrayOf(underlyingNetwork))
+    if (sdkInt >= 29) setUnmetered()
+    return AppliedSettings(missing, useExclude)
+}
+
+@TargetApi(33)
+private fun VpnService.Builder.excludeRoutes(settings: NetworkSettings) {
+    for (r in settings.excludedRoutes) excludeRoute(IpPrefix(InetAddress.getByName(r.address), r.prefixLength.toInt()))
+}
+
+/** A VPN is unmetered unless its underlying network is (API 29+: `setMetered(false)`). */
+@TargetApi(29)
+private fun VpnService.Builder.setUnmetered() {
+    setMetered(false)
+}
