@@ -5,11 +5,12 @@
 #   - Jest: the TS layer against a mocked native module (one count per test);
 #   - React Native codegen on the TurboModule spec (parse, validate, generate
 #     the Android and iOS specs) and a check that both bridges implement it;
-#   - Kotlin: the bridge's platform code (android/.../platform) compiled with
-#     kotlinc against the real Android API (Robolectric's android-all); every
-#     .kt file parsed with tree-sitter-kotlin (the React Native Android
-#     artifacts, com.facebook.react:react-android, are not on Maven Central, so
-#     the module classes are parsed, not compiled);
+#   - Kotlin: the bridge's platform code, its io.culvert adapter and the VPN
+#     service compiled with kotlinc against the real Android API (Robolectric's
+#     android-all) and the generated io.culvert bindings; every .kt file parsed
+#     with tree-sitter-kotlin (React Native's Android artifacts,
+#     com.facebook.react:react-android, are not on Maven Central, so the module
+#     classes that extend them are parsed, not compiled);
 #   - Swift: every .swift file (bridge, example extension) parsed with
 #     tree-sitter-swift.
 # Ends with one `N passed, M failed` line.
@@ -32,6 +33,9 @@ fi
 # 1. Type check
 if npx --no-install tsc --noEmit -p tsconfig.json >"$work/tsc.log" 2>&1; then pass "tsc --noEmit (strict)"
 else cat "$work/tsc.log"; fail "tsc --noEmit (strict)"; fi
+# The example app, against React Native's and React's own types
+if npx --no-install tsc --noEmit -p tsconfig.example.json >"$work/tsc-example.log" 2>&1; then pass "tsc --noEmit examples/react-native (strict)"
+else cat "$work/tsc-example.log"; fail "tsc --noEmit examples/react-native"; fi
 
 # 2. Lint
 if npx --no-install eslint --max-warnings 0 . >"$work/eslint.log" 2>&1; then pass "eslint"
@@ -58,7 +62,10 @@ P=$((P + $(grep -c '^ok ' "$work/codegen.log")))
 F=$((F + $(grep -c '^not ok ' "$work/codegen.log")))
 if ! grep -q '^ok ' "$work/codegen.log"; then F=$((F + 1)); fi
 
-# 5. Kotlin: compile what needs only the Android API; parse everything
+# 5. Kotlin: compile everything that does not need React Native's Android
+#    artifacts (the platform code, the io.culvert adapter and the VPN service)
+#    against android-all and the generated io.culvert bindings (JVM variant, from
+#    scripts/bindings.sh); parse everything.
 if [ -f "$ROOT/scripts/kotlin-env.sh" ]; then . "$ROOT/scripts/kotlin-env.sh"; else
     CULVERT_CACHE="${CULVERT_CACHE:-$HOME/.cache/culvert}"
     KOTLIN_HOME="$CULVERT_CACHE/kotlin-2.4.20/node_modules/kotlin-compiler"
@@ -66,15 +73,32 @@ if [ -f "$ROOT/scripts/kotlin-env.sh" ]; then . "$ROOT/scripts/kotlin-env.sh"; e
     ANDROID_ALL=org.robolectric:android-all:14-robolectric-10818077
 fi
 ANDROID_JAR="$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar"
+JNA_JAR="$KOTLIN_JARS/jna-5.19.1.jar"
 TS_PY="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-ts-venv/bin/python"
-mapfile -t PLATFORM_KT < <(find android/src/main/java/io/culvert/reactnative/platform -name '*.kt' | sort)
-if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ] || [ ! -f "$ANDROID_JAR" ]; then
-    fail "kotlinc / android-all missing (run scripts/setup.d/50-rn.sh)"
-elif JAVA_OPTS="-Xmx1200m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -Werror -cp "$ANDROID_JAR" \
-        -d "$work/kotlin-classes" "${PLATFORM_KT[@]}" >"$work/kotlinc.log" 2>&1; then
-    pass "kotlinc: ${#PLATFORM_KT[@]} platform files against android-all (API 34)"
+FFI_KT="${CULVERT_RN_FFI_KT:-$ROOT/build/bindings/kotlin/io/culvert/culvert_ffi.kt}"
+if [ ! -f "$FFI_KT" ] && [ -f "$ROOT/scripts/bindings.sh" ]; then
+    echo "generating the io.culvert Kotlin bindings (scripts/bindings.sh --kotlin-only)"
+    (cd "$ROOT" && bash scripts/bindings.sh --kotlin-only) >"$work/bindings.log" 2>&1 || cat "$work/bindings.log"
+fi
+KT=$(cd android/src/main/java/io/culvert/reactnative && echo platform/*.kt CulvertCoreAdapter.kt CulvertReactVpnService.kt)
+mapfile -t COMPILE_KT < <(for f in $KT; do echo "android/src/main/java/io/culvert/reactnative/$f"; done)
+if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ] || [ ! -f "$ANDROID_JAR" ] || [ ! -f "$JNA_JAR" ]; then
+    fail "kotlinc / android-all / JNA missing (run scripts/setup.d/50-rn.sh)"
+elif [ ! -f "$FFI_KT" ]; then
+    fail "io.culvert bindings missing ($FFI_KT); scripts/bindings.sh failed"
 else
-    cat "$work/kotlinc.log"; fail "kotlinc: platform files against android-all"
+    out="$ROOT/build/rn-kotlin"; mkdir -p "$out"
+    key=$( { echo "$KOTLIN_HOME $ANDROID_JAR $JNA_JAR"; cat "${COMPILE_KT[@]}" "$FFI_KT"; } | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$out/stamp" 2>/dev/null)" = "$key" ]; then
+        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + io.culvert bindings against android-all (API 34) (unchanged since the last successful compile)"
+    elif JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR" \
+            -d "$work/kotlin-classes" "${COMPILE_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
+        echo "$key" >"$out/stamp"
+        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + io.culvert bindings against android-all (API 34)"
+    else
+        rm -f "$out/stamp"
+        cat "$work/kotlinc.log"; fail "kotlinc: bridge files against android-all + io.culvert"
+    fi
 fi
 
 mapfile -t ALL_KT < <(find android -name '*.kt' | sort)

@@ -18,7 +18,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "$want" >"$stamp"
 fi
 
-# Kotlin bridge check: kotlinc (npm `kotlin-compiler`) and Robolectric's android-all,
+# Kotlin bridge check: kotlinc (npm `kotlin-compiler`), Robolectric's android-all and JNA,
 # in the same cache as scripts/setup.d/20-kotlin.sh (a no-op when that ran first).
 if [ -f scripts/kotlin-env.sh ]; then
     . scripts/kotlin-env.sh
@@ -41,9 +41,11 @@ if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
     chmod +x "$KOTLIN_HOME"/bin/* 2>/dev/null || true
 fi
 mkdir -p "$KOTLIN_JARS"
-if [ ! -f "$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar" ]; then
-    mvn -q -B dependency:copy -Dartifact="$ANDROID_ALL" -DoutputDirectory="$KOTLIN_JARS" -Dstyle.color=never >/dev/null
-fi
+for artifact in "$ANDROID_ALL" net.java.dev.jna:jna:5.19.1; do
+    IFS=: read -r _group name version <<<"$artifact"
+    [ -f "$KOTLIN_JARS/$name-$version.jar" ] && continue
+    mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$KOTLIN_JARS" -Dstyle.color=never >/dev/null
+done
 
 # Swift and Kotlin parse checks: tree-sitter grammars from PyPI in a venv.
 TS_VENV="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-ts-venv"

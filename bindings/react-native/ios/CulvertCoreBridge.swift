@@ -15,8 +15,8 @@ enum CulvertCoreBridge {
     /// `parseConfig` answer: `{ ok, config, warnings }` or `{ ok: false, error }`.
     static func parseConfig(_ text: String) -> [String: Any] {
         do {
-            let config = try Culvert.parseConfig(text: text)
-            return ["ok": true, "config": summary(config), "warnings": config.warnings.map { ["code": $0.code, "message": $0.message] }]
+            let config = try TunnelConfig.parse(text: text)
+            return ["ok": true, "config": summary(config), "warnings": config.warnings().map { ["code": $0.code, "message": $0.detail] }]
         } catch let error as ConfigError {
             return ["ok": false, "error": errorInfo(error)]
         } catch {
@@ -27,7 +27,7 @@ enum CulvertCoreBridge {
     /// nil when `text` parses, else the error for a `CONFIG_INVALID` rejection.
     static func validate(_ text: String) -> Invalid? {
         do {
-            _ = try Culvert.parseConfig(text: text)
+            _ = try TunnelConfig.parse(text: text)
             return nil
         } catch let error as ConfigError {
             var info = errorInfo(error)
@@ -43,25 +43,37 @@ enum CulvertCoreBridge {
         do {
             switch try Culvert.parseQr(text: text) {
             case .wireGuard(let config):
-                return ["ok": true, "type": "wireguard", "config": summary(config), "warnings": []]
+                return ["ok": true, "type": "wireguard", "config": summary(config),
+                        "warnings": config.warnings().map { ["code": $0.code, "message": $0.detail] }]
             case .wifi(let hotspot):
-                return ["ok": true, "type": "wifi", "hotspot": hotspotDictionary(hotspot)]
+                return ["ok": true, "type": "wifi", "hotspot": try firstNetwork(hotspot)]
             case .dpp(let hotspot):
-                return ["ok": true, "type": "dpp", "hotspot": hotspotDictionary(hotspot)]
+                return ["ok": true, "type": "dpp", "hotspot": try firstNetwork(hotspot)]
             }
-        } catch let error as ConfigError {
-            return ["ok": false, "type": "wireguard", "error": errorInfo(error)]
+        } catch let QrError.Config(kind, section, key, line, detail) {
+            return ["ok": false, "type": "wireguard", "error": [
+                "kind": "\(kind)", "section": section.map { "\($0)" } ?? NSNull(), "key": key ?? NSNull(),
+                "line": line.map { Double($0) } ?? NSNull(), "message": detail,
+            ] as [String: Any]]
+        } catch let QrError.Hotspot(kind, detail) {
+            return ["ok": false, "error": ["kind": "\(kind)", "message": detail]]
+        } catch let error as HotspotMapping.Failure {
+            return ["ok": false, "error": ["kind": error.reason, "message": error.message]]
         } catch {
-            return ["ok": false, "error": ["message": "\(error)"]]
+            return ["ok": false, "error": ["message": "The QR code could not be read."]]
         }
     }
 
     /// `hotspotParse` answer.
     static func parseHotspot(_ text: String) -> [String: Any] {
         do {
-            return ["ok": true, "hotspot": hotspotDictionary(try Culvert.parseHotspot(input: Data(text.utf8), mime: nil))]
+            return ["ok": true, "hotspot": try firstNetwork(try Culvert.parseHotspot(input: Data(text.utf8), mime: nil))]
+        } catch let HotspotError.Invalid(kind, detail) {
+            return ["ok": false, "error": ["kind": "\(kind)", "message": detail]]
+        } catch let error as HotspotMapping.Failure {
+            return ["ok": false, "error": ["kind": error.reason, "message": error.message]]
         } catch {
-            return ["ok": false, "error": ["message": "\(error)"]]
+            return ["ok": false, "error": ["message": "The hotspot configuration could not be read."]]
         }
     }
 
@@ -118,17 +130,18 @@ enum CulvertCoreBridge {
         }
     }
 
-    private static func summary(_ config: Config) -> [String: Any] {
-        [
+    private static func summary(_ config: TunnelConfig) -> [String: Any] {
+        let i = config.interfaceInfo()
+        return [
             "interface": [
-                "publicKey": config.interface.publicKey,
-                "addresses": config.interface.addresses,
-                "dns": config.interface.dns,
-                "dnsSearchDomains": config.interface.dnsSearch,
-                "mtu": config.interface.mtu.map { Double($0) } ?? NSNull(),
-                "listenPort": config.interface.listenPort.map { Double($0) } ?? NSNull(),
+                "publicKey": i.publicKey,
+                "addresses": i.addresses,
+                "dns": i.dnsServers,
+                "dnsSearchDomains": i.dnsSearchDomains,
+                "mtu": i.mtu.map { Double($0) } ?? NSNull(),
+                "listenPort": i.listenPort.map { Double($0) } ?? NSNull(),
             ] as [String: Any],
-            "peers": config.peers.map { p -> [String: Any] in
+            "peers": config.peers().map { p -> [String: Any] in
                 [
                     "publicKey": p.publicKey,
                     "endpoint": p.endpoint ?? NSNull(),
@@ -140,24 +153,41 @@ enum CulvertCoreBridge {
         ]
     }
 
-    private static func hotspotDictionary(_ h: HotspotConfig) -> [String: Any] {
-        [
-            "ssid": h.ssid ?? NSNull(),
-            "security": "\(h.security)",
-            "password": h.password ?? NSNull(),
-            "hidden": h.hidden,
-            "eap": h.eap.map { e -> [String: Any] in
+    private static func firstNetwork(_ h: HotspotConfig) throws -> [String: Any] {
+        guard let n = h.networks.first else {
+            throw HotspotMapping.Failure(reason: "invalidConfig", message: "The description contains no Wi-Fi network.")
+        }
+        return network(n)
+    }
+
+    private static func network(_ n: WifiNetwork) -> [String: Any] {
+        let security: String
+        switch n.security {
+        case .open: security = "open"
+        case .owe: security = "owe"
+        case .wep: security = "wep"
+        case .wpa, .wpaSae: security = "wpaPersonal"
+        case .sae: security = "wpa3Personal"
+        case .eap: security = "wpaEnterprise"
+        }
+        return [
+            "ssid": n.ssid ?? NSNull(),
+            "security": security,
+            "password": n.password?.reveal() ?? NSNull(),
+            "hidden": n.hidden,
+            "eap": n.eap.map { e -> [String: Any] in
                 [
-                    "method": "\(e.method)".lowercased(),
+                    "method": e.method.map { "\($0)" } ?? "peap",
                     "identity": e.identity ?? NSNull(),
                     "anonymousIdentity": e.anonymousIdentity ?? NSNull(),
-                    "password": e.password ?? NSNull(),
-                    "phase2": e.phase2 ?? NSNull(),
-                    "serverDomain": e.domain ?? NSNull(),
+                    // A parsed profile's EAP password travels in WifiNetwork.password.
+                    "password": n.password?.reveal() ?? NSNull(),
+                    "phase2": e.phase2.map { "\($0)".uppercased() } ?? NSNull(),
+                    "serverDomain": e.trustedServerNames.first ?? NSNull(),
                 ]
             } ?? NSNull(),
-            "passpoint": h.passpoint.map { p -> [String: Any] in
-                ["domain": p.domain, "friendlyName": p.friendlyName ?? NSNull(),
+            "passpoint": n.passpoint.map { p -> [String: Any] in
+                ["domain": p.fqdn, "friendlyName": p.friendlyName ?? NSNull(),
                  "roamingConsortiumOis": p.roamingConsortiumOis, "naiRealms": p.naiRealms]
             } ?? NSNull(),
         ]

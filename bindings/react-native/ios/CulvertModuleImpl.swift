@@ -8,6 +8,7 @@
 import Foundation
 import NetworkExtension
 import CoreLocation
+import Culvert
 
 /// Resolves a promise with a JSON-compatible value.
 public typealias CulvertResolve = (Any?) -> Void
@@ -83,7 +84,11 @@ public final class CulvertModuleImpl: NSObject {
                 return reject("VPN_NOT_PREPARED", "Call prepare() first: no VPN configuration is installed for this app.", nil)
             }
             do {
-                proto.passwordReference = try TunnelKeychain.store(configText, account: proto.providerBundleIdentifier ?? "culvert")
+                let old = proto.passwordReference
+                // The same store the extension's CulvertTunnelAdapter reads (passwordReference).
+                proto.passwordReference = try TunnelConfigurationStore.save(
+                    configText, label: manager.localizedDescription ?? "Culvert", accessGroup: Self.keychainAccessGroup())
+                if let old = old { TunnelConfigurationStore.delete(reference: old) }
             } catch {
                 return reject("PROVIDER_ERROR", "Could not store the configuration in the Keychain (\(error)).", nil)
             }
@@ -313,6 +318,12 @@ public final class CulvertModuleImpl: NSObject {
     static func defaultProviderBundleIdentifier() -> String {
         if let id = Bundle.main.object(forInfoDictionaryKey: "CulvertProviderBundleIdentifier") as? String, !id.isEmpty { return id }
         return (Bundle.main.bundleIdentifier ?? "app") + ".network-extension"
+    }
+
+    /// `CulvertKeychainAccessGroup` from Info.plist: the keychain group the app
+    /// shares with its Packet Tunnel extension (nil: the app's default group).
+    static func keychainAccessGroup() -> String? {
+        Bundle.main.object(forInfoDictionaryKey: "CulvertKeychainAccessGroup") as? String
     }
 
     static func appName() -> String {

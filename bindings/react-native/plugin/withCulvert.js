@@ -9,6 +9,9 @@
  *   Information entitlements and a location usage description (iOS reveals
  *   the SSID only with location permission);
  * - an app group, when `appGroup` is given (for sharing logs with the extension);
+ * - a keychain access group, when `keychainAccessGroup` is given: the app saves
+ *   the config in the Keychain and the extension reads it, so both need the
+ *   group (`CulvertKeychainAccessGroup` in Info.plist tells the module which);
  * - `CulvertProviderBundleIdentifier` in Info.plist, which `prepare()` uses;
  * - extension target hints: a prebuild warning with the steps to add the
  *   Packet Tunnel extension target (Expo cannot create a signed extension
@@ -33,6 +36,7 @@ const NE_KEY = 'com.apple.developer.networking.networkextension';
 const HOTSPOT_KEY = 'com.apple.developer.networking.HotspotConfiguration';
 const WIFI_INFO_KEY = 'com.apple.developer.networking.wifi-info';
 const APP_GROUPS_KEY = 'com.apple.security.application-groups';
+const KEYCHAIN_GROUPS_KEY = 'keychain-access-groups';
 const DEFAULT_LOCATION_TEXT = 'Your location permission lets the app read the name of the Wi-Fi network you are on.';
 
 /**
@@ -42,6 +46,8 @@ const DEFAULT_LOCATION_TEXT = 'Your location permission lets the app read the na
  * @property {string} [providerBundleIdentifier] Bundle id of the Packet Tunnel extension
  *   (default `<ios.bundleIdentifier>.network-extension`).
  * @property {string} [appGroup] An app group shared with the extension, e.g. `group.com.example.app`.
+ * @property {string} [keychainAccessGroup] Keychain group shared with the extension, without the
+ *   team prefix, e.g. `com.example.app.shared`.
  */
 
 /**
@@ -52,14 +58,14 @@ const DEFAULT_LOCATION_TEXT = 'Your location permission lets the app read the na
 function resolveOptions(raw) {
   /** @type {Record<string, unknown>} */
   const o = raw && typeof raw === 'object' ? /** @type {Record<string, unknown>} */ (raw) : {};
-  const known = ['hotspot', 'locationUsageDescription', 'providerBundleIdentifier', 'appGroup'];
+  const known = ['hotspot', 'locationUsageDescription', 'providerBundleIdentifier', 'appGroup', 'keychainAccessGroup'];
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) throw new Error(`react-native-culvert plugin: unknown option "${k}" (known: ${known.join(', ')})`);
   }
   if (o.hotspot !== undefined && typeof o.hotspot !== 'boolean') {
     throw new Error('react-native-culvert plugin: "hotspot" must be a boolean');
   }
-  for (const k of ['locationUsageDescription', 'providerBundleIdentifier', 'appGroup']) {
+  for (const k of ['locationUsageDescription', 'providerBundleIdentifier', 'appGroup', 'keychainAccessGroup']) {
     if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) {
       throw new Error(`react-native-culvert plugin: "${k}" must be a non-empty string`);
     }
@@ -72,6 +78,7 @@ function resolveOptions(raw) {
     locationUsageDescription: typeof o.locationUsageDescription === 'string' ? o.locationUsageDescription : DEFAULT_LOCATION_TEXT,
     providerBundleIdentifier: typeof o.providerBundleIdentifier === 'string' ? o.providerBundleIdentifier : undefined,
     appGroup: typeof o.appGroup === 'string' ? o.appGroup : undefined,
+    keychainAccessGroup: typeof o.keychainAccessGroup === 'string' ? o.keychainAccessGroup : undefined,
   };
 }
 
@@ -100,6 +107,9 @@ function setEntitlements(entitlements, options) {
     entitlements[WIFI_INFO_KEY] = true;
   }
   if (options.appGroup) addToArray(entitlements, APP_GROUPS_KEY, options.appGroup);
+  if (options.keychainAccessGroup) {
+    addToArray(entitlements, KEYCHAIN_GROUPS_KEY, `$(AppIdentifierPrefix)${options.keychainAccessGroup}`);
+  }
   return entitlements;
 }
 
@@ -114,6 +124,8 @@ function setInfoPlist(plist, options, bundleIdentifier) {
   const provider = options.providerBundleIdentifier ?? (bundleIdentifier ? `${bundleIdentifier}.network-extension` : undefined);
   if (provider) plist.CulvertProviderBundleIdentifier = provider;
   if (options.appGroup) plist.CulvertAppGroup = options.appGroup;
+  // Xcode expands $(AppIdentifierPrefix) in Info.plist at build time.
+  if (options.keychainAccessGroup) plist.CulvertKeychainAccessGroup = `$(AppIdentifierPrefix)${options.keychainAccessGroup}`;
   if (options.hotspot && !plist.NSLocationWhenInUseUsageDescription) {
     plist.NSLocationWhenInUseUsageDescription = options.locationUsageDescription;
   }

@@ -269,6 +269,7 @@ const SECURITIES: Record<string, HotspotSecurity> = {
   wpa2: 'wpaPersonal',
   wpapersonal: 'wpaPersonal',
   wpa2personal: 'wpaPersonal',
+  wpasae: 'wpaPersonal', // WPA2/WPA3 transition: a WPA2 passphrase joins it everywhere
   sae: 'wpa3Personal',
   wpa3: 'wpa3Personal',
   wpa3personal: 'wpa3Personal',
@@ -279,7 +280,7 @@ const SECURITIES: Record<string, HotspotSecurity> = {
   wpa3enterprise: 'wpa3Enterprise',
 };
 
-const EAP_METHODS: readonly EapMethod[] = ['peap', 'ttls', 'tls', 'pwd', 'sim', 'aka', 'akaPrime'];
+const EAP_METHODS: readonly EapMethod[] = ['peap', 'ttls', 'tls', 'fast', 'pwd', 'sim', 'aka', 'akaPrime'];
 
 /** Reads a hotspot configuration. */
 export function mapHotspotConfig(raw: unknown): HotspotConfig {
@@ -290,6 +291,7 @@ export function mapHotspotConfig(raw: unknown): HotspotConfig {
   let eap: EapSettings | null = null;
   if (isObj(o.eap)) {
     const m = (str(o.eap.method) ?? '').toLowerCase().replace(/[^a-z']/g, '');
+    // Kotlin sends AKA_PRIME (→ akaprime), Swift akaPrime (→ akaprime).
     const method = EAP_METHODS.find((x) => x.toLowerCase() === m || (x === 'akaPrime' && m === "aka'"));
     if (!method) throw protocolError(`unknown EAP method "${str(o.eap.method) ?? ''}"`);
     eap = {

@@ -281,7 +281,7 @@ export type HotspotSecurity =
   | 'wpa3Enterprise';
 
 /** EAP method of an enterprise network. */
-export type EapMethod = 'peap' | 'ttls' | 'tls' | 'pwd' | 'sim' | 'aka' | 'akaPrime';
+export type EapMethod = 'peap' | 'ttls' | 'tls' | 'fast' | 'pwd' | 'sim' | 'aka' | 'akaPrime';
 
 /** EAP settings of an enterprise network. */
 export interface EapSettings {

@@ -37,6 +37,12 @@ describe('Expo config plugin', () => {
     });
   });
 
+  test('a keychain access group goes to the entitlements and Info.plist with the team prefix', () => {
+    const opts = plugin.resolveOptions({ keychainAccessGroup: 'com.example.shared' });
+    expect(plugin.setEntitlements({}, opts)['keychain-access-groups']).toEqual(['$(AppIdentifierPrefix)com.example.shared']);
+    expect(plugin.setInfoPlist({}, opts, 'com.example.app').CulvertKeychainAccessGroup).toBe('$(AppIdentifierPrefix)com.example.shared');
+  });
+
   test('existing entitlements are kept and nothing is added twice', () => {
     const start = { 'com.apple.developer.networking.networkextension': ['app-proxy-provider'] };
     const opts = plugin.resolveOptions({});

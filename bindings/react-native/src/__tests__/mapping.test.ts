@@ -101,8 +101,10 @@ describe('hotspot mapping', () => {
     });
   });
 
-  test('SAE maps to WPA3 personal, nopass to open', () => {
+  test('SAE maps to WPA3 personal, WPA_SAE (transition) to WPA personal, nopass to open', () => {
     expect(mapHotspotConfig({ ssid: 'a', security: 'SAE' }).security).toBe('wpa3Personal');
+    expect(mapHotspotConfig({ ssid: 'a', security: 'WPA_SAE' }).security).toBe('wpaPersonal');
+    expect(mapHotspotConfig({ ssid: 'a', security: 'eap', eap: { method: 'AKA_PRIME' } }).eap?.method).toBe('akaPrime');
     expect(mapHotspotConfig({ ssid: 'a', security: 'nopass' }).security).toBe('open');
   });
 

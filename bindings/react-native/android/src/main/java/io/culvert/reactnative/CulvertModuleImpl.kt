@@ -78,7 +78,7 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
         if (!consent.isGranted(context)) {
             throw BridgeError(BridgeError.VPN_NOT_PREPARED, "Call prepare() first: the user has not allowed this app's VPN yet.")
         }
-        CulvertCoreAdapter.requireValid(configText) // CONFIG_INVALID with kind/section/key/line
+        CulvertCoreAdapter.requireValid(configText).destroy() // CONFIG_INVALID with kind/section/key/line
         val allowed = options.getStringListOrNull("allowedApplications")
         val disallowed = options.getStringListOrNull("disallowedApplications")
         options.getStringOrNull("tunnelName")?.let { TunnelPreferences.setTunnelName(context, it) }
