@@ -467,3 +467,19 @@ fn expansion_and_nesting_bombs_are_refused() {
     assert!(parse_hotspot(deep_pps.as_bytes(), None).is_err());
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn roaming_consortium_oi_lengths() {
+    let xml = std::fs::read_to_string(fixtures().join("passpoint/user.xml")).unwrap();
+    let with = |ois: &str| parse_hotspot(xml.replace("5A03BA0000,004096", ois).as_bytes(), None);
+    let c = with("0x11223344, 001BC504BD").unwrap();
+    let pp = c.networks[0].passpoint.as_ref().unwrap();
+    assert_eq!(pp.roaming_consortium_ois, ["11223344", "001bc504bd"]);
+    for bad in ["12345", "1122", "", "11223344,", "zz2233"] {
+        assert_eq!(
+            with(bad).unwrap_err().kind,
+            HotspotErrorKind::InvalidField,
+            "{bad:?}"
+        );
+    }
+}

@@ -329,7 +329,7 @@ fn wifi_payload(
         for oi in strings(p, "RoamingConsortiumOIs")? {
             ois.push(super::normalize_oi(&oi).ok_or_else(|| {
                 HotspotError::invalid(
-                    ".mobileconfig: RoamingConsortiumOIs must be hex strings of 6 or 10 digits",
+                    ".mobileconfig: RoamingConsortiumOIs must be hex strings of 3 to 15 octets (6 to 30 digits)",
                 )
             })?);
         }

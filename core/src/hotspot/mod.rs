@@ -41,14 +41,16 @@ pub const MIME_MOBILECONFIG: &str = "application/x-apple-aspen-config";
 /// Largest input accepted (4 MiB): profiles with certificates are a few kB.
 pub const MAX_INPUT_LEN: usize = 4 * 1024 * 1024;
 
-/// A roaming consortium OI as lower-case hex: 6 or 10 hex digits (3 or 5 octets).
+/// A roaming consortium OI as lower-case hex: 3 to 15 octets (ANQP allows that range;
+/// 3 and 5 are what operators use), an optional `0x` removed.
 pub(crate) fn normalize_oi(text: &str) -> Option<String> {
     let text = text.trim();
     let text = text
         .strip_prefix("0x")
         .or_else(|| text.strip_prefix("0X"))
         .unwrap_or(text);
-    (matches!(text.len(), 6 | 10) && model::is_hex(text)).then(|| text.to_ascii_lowercase())
+    (text.len() % 2 == 0 && (6..=30).contains(&text.len()) && model::is_hex(text))
+        .then(|| text.to_ascii_lowercase())
 }
 
 fn skip_bom_and_space(input: &[u8]) -> &[u8] {

@@ -445,7 +445,7 @@ fn instance_to_network(
                     passpoint
                         .roaming_consortium_ois
                         .push(super::normalize_oi(oi.trim()).ok_or_else(|| {
-                            HotspotError::invalid("PPS MO: RoamingConsortiumOI must be comma-separated hex OIs of 6 or 10 digits")
+                            HotspotError::invalid("PPS MO: RoamingConsortiumOI must be comma-separated hex OIs of 3 to 15 octets")
                         })?);
                 }
             }
