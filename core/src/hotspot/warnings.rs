@@ -30,6 +30,8 @@ pub mod codes {
     pub const EAP_NO_SERVER_VALIDATION: &str = "EAP_NO_SERVER_VALIDATION";
     /// EAP or Passpoint with `joinOnce`: iOS does not support it.
     pub const EAP_JOIN_ONCE: &str = "EAP_JOIN_ONCE";
+    /// An MCC+MNC of 5 digits: iOS (`NEHotspotHS20Settings`) wants exactly 6.
+    pub const MCC_MNC_FORMAT: &str = "MCC_MNC_FORMAT";
 
     /// A signed profile whose CMS envelope was stripped without verifying the signature.
     pub const SIGNATURE_NOT_VERIFIED: &str = "SIGNATURE_NOT_VERIFIED";
@@ -59,6 +61,7 @@ const NETWORK_CODES: &[&str] = &[
     codes::EAP_METHOD_MISSING,
     codes::EAP_NO_SERVER_VALIDATION,
     codes::EAP_JOIN_ONCE,
+    codes::MCC_MNC_FORMAT,
 ];
 
 pub(crate) fn is_network_warning(code: &str) -> bool {
@@ -189,6 +192,14 @@ pub fn network_warnings(network: &WifiNetwork) -> Vec<HotspotWarning> {
                 out.push(w(
                     codes::EAP_NO_SERVER_VALIDATION,
                     format!("{name}: no CA certificate or trusted server name; Android 11+ refuses such suggestions and iOS asks the user to trust the server"),
+                ));
+            }
+        }
+        if let Some(pp) = &network.passpoint {
+            for m in pp.mcc_mnc.iter().filter(|m| m.len() != 6) {
+                out.push(w(
+                    codes::MCC_MNC_FORMAT,
+                    format!("{name}: MCC/MNC {m} has {} digits; iOS wants exactly 6 (pad a 2-digit MNC with a leading 0)", m.len()),
                 ));
             }
         }
