@@ -7,7 +7,8 @@
 #     the Android and iOS specs) and a check that both bridges implement it;
 #   - Kotlin: the bridge's platform code, its io.culvert adapter and the VPN
 #     service compiled with kotlinc against the real Android API (Robolectric's
-#     android-all) and the generated io.culvert bindings; every .kt file parsed
+#     android-all), culvert-android's Kotlin (android/src/main/kotlin) and the
+#     generated io.culvert bindings; every .kt file parsed
 #     with tree-sitter-kotlin (React Native's Android artifacts,
 #     com.facebook.react:react-android, are not on Maven Central, so the module
 #     classes that extend them are parsed, not compiled);
@@ -82,19 +83,21 @@ if [ ! -f "$FFI_KT" ] && [ -f "$ROOT/scripts/bindings.sh" ]; then
 fi
 KT=$(cd android/src/main/java/io/culvert/reactnative && echo platform/*.kt CulvertCoreAdapter.kt CulvertReactVpnService.kt)
 mapfile -t COMPILE_KT < <(for f in $KT; do echo "android/src/main/java/io/culvert/reactnative/$f"; done)
+# culvert-android's hand-written Kotlin (CulvertVpnService, ...), which the service extends.
+mapfile -t CULVERT_ANDROID_KT < <(find "$ROOT/android/src/main/kotlin" -name '*.kt' 2>/dev/null | sort)
 if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ] || [ ! -f "$ANDROID_JAR" ] || [ ! -f "$JNA_JAR" ]; then
     fail "kotlinc / android-all / JNA missing (run scripts/setup.d/50-rn.sh)"
 elif [ ! -f "$FFI_KT" ]; then
     fail "io.culvert bindings missing ($FFI_KT); scripts/bindings.sh failed"
 else
     out="$ROOT/build/rn-kotlin"; mkdir -p "$out"
-    key=$( { echo "$KOTLIN_HOME $ANDROID_JAR $JNA_JAR"; cat "${COMPILE_KT[@]}" "$FFI_KT"; } | sha256sum | cut -d' ' -f1)
+    key=$( { echo "$KOTLIN_HOME $ANDROID_JAR $JNA_JAR"; cat "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT"; } | sha256sum | cut -d' ' -f1)
     if [ "$(cat "$out/stamp" 2>/dev/null)" = "$key" ]; then
-        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + io.culvert bindings against android-all (API 34) (unchanged since the last successful compile)"
+        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34) (unchanged since the last successful compile)"
     elif JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR" \
-            -d "$work/kotlin-classes" "${COMPILE_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
+            -d "$work/kotlin-classes" "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
         echo "$key" >"$out/stamp"
-        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + io.culvert bindings against android-all (API 34)"
+        pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34)"
     else
         rm -f "$out/stamp"
         cat "$work/kotlinc.log"; fail "kotlinc: bridge files against android-all + io.culvert"

@@ -47,7 +47,8 @@ import type {
   TunnelStats,
   TunnelStatus,
 } from './types';
-import { checkConfigText, checkConnectOptions, checkPrepareOptions, configToWgQuick } from './validate';
+import { Platform } from 'react-native';
+import { checkConfigText, checkConnectOptions, checkPrepareOptions, configToWgQuick, withPerAppRules } from './validate';
 import * as hotspot from './hotspot';
 
 export * from './types';
@@ -61,7 +62,7 @@ export {
   type HotspotErrorCode,
 } from './errors';
 export { TunnelStateMachine, reduce as reduceTunnelState, type TunnelSnapshot, type TunnelAction } from './state';
-export { configToWgQuick } from './validate';
+export { configToWgQuick, withPerAppRules } from './validate';
 export { hotspot };
 
 /** Clock used for request timestamps; replaceable in tests. */
@@ -121,8 +122,12 @@ export async function prepare(options?: PrepareOptions): Promise<PrepareResult> 
  *   `PROVIDER_ERROR`, `BUSY` or `INVALID_ARGUMENT`.
  */
 export async function connect(config: string | TunnelConfigInput, options?: ConnectOptions): Promise<void> {
-  const text = typeof config === 'string' ? checkConfigText(config) : configToWgQuick(config);
+  let text = typeof config === 'string' ? checkConfigText(config) : configToWgQuick(config);
   const checked = checkConnectOptions(options);
+  if (Platform.OS === 'android') {
+    // VpnService per-app rules travel inside the config (always-on VPN restarts from it).
+    text = withPerAppRules(text, checked.allowedApplications, checked.disallowedApplications);
+  }
   machine.dispatch({ type: 'connectRequested', at: now() });
   try {
     await nativeModule().connect(text, { ...checked });

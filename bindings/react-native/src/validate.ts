@@ -236,3 +236,33 @@ export function configToWgQuick(input: unknown): string {
   });
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Android: writes per-app rules into the `[Interface]` section as
+ * `IncludedApplications` (only these apps use the tunnel) or
+ * `ExcludedApplications` (these bypass it), replacing any the config had, so the
+ * rules live with the config that the VPN service also starts for always-on VPN.
+ * Returns `text` unchanged when both lists are empty or there is no `[Interface]`.
+ */
+export function withPerAppRules(text: string, allowed: readonly string[] = [], disallowed: readonly string[] = []): string {
+  if (allowed.length === 0 && disallowed.length === 0) return text;
+  const rule = allowed.length > 0 ? `IncludedApplications = ${allowed.join(', ')}` : `ExcludedApplications = ${disallowed.join(', ')}`;
+  const out: string[] = [];
+  let inInterface = false;
+  let inserted = false;
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (/^\[[^\]]*\]$/.test(t)) {
+      inInterface = /^\[\s*interface\s*\]$/i.test(t);
+      out.push(line);
+      if (inInterface && !inserted) {
+        out.push(rule);
+        inserted = true;
+      }
+      continue;
+    }
+    if (inInterface && /^(included|excluded)applications\s*=/i.test(t)) continue;
+    out.push(line);
+  }
+  return inserted ? out.join('\n') : text;
+}

@@ -165,6 +165,21 @@ describe('connect / disconnect', () => {
     expect(opts).toEqual({});
   });
 
+  test('on Android, per-app options are written into the config; on iOS the text is untouched', async () => {
+    fake.connect.mockResolvedValue(undefined);
+    registry.os = 'android';
+    try {
+      await Culvert.connect(SAMPLE_CONFIG, { disallowedApplications: ['com.android.chrome'] });
+    } finally {
+      registry.os = 'ios';
+    }
+    const [androidText] = fake.connect.mock.calls[0] as [string];
+    expect(androidText).toContain('[Interface]\nExcludedApplications = com.android.chrome\n');
+    await Culvert.connect(SAMPLE_CONFIG, { disallowedApplications: ['com.android.chrome'] });
+    const [iosText] = fake.connect.mock.calls[1] as [string];
+    expect(iosText).toBe(SAMPLE_CONFIG);
+  });
+
   test('both allowed and disallowed applications is refused before native', async () => {
     await expect(
       Culvert.connect(SAMPLE_CONFIG, { allowedApplications: ['com.a.b'], disallowedApplications: ['com.c.d'] }),

@@ -1,5 +1,5 @@
 import { CulvertError } from '../errors';
-import { checkConnectOptions, checkHotspotConfig, checkHotspotOptions, configToWgQuick } from '../validate';
+import { checkConnectOptions, checkHotspotConfig, checkHotspotOptions, configToWgQuick, withPerAppRules } from '../validate';
 import { KEY_B, KEY_PRIV } from './mockNative';
 
 const base = {
@@ -117,5 +117,31 @@ describe('hotspot config checks', () => {
     expect(() =>
       checkHotspotConfig({ ssid: null, security: 'wpaEnterprise', password: null, hidden: false, eap: { method: 'ttls' }, passpoint: { domain: 'example.org' } }),
     ).not.toThrow();
+  });
+});
+
+describe('per-app rules (Android)', () => {
+  const conf = '[Interface]\nPrivateKey = x\nExcludedApplications = com.old.app\n\n[Peer]\nPublicKey = y\n';
+
+  test('allowed apps become IncludedApplications and replace earlier rules', () => {
+    expect(withPerAppRules(conf, ['com.a.b', 'com.c.d'])).toBe(
+      '[Interface]\nIncludedApplications = com.a.b, com.c.d\nPrivateKey = x\n\n[Peer]\nPublicKey = y\n',
+    );
+  });
+
+  test('disallowed apps become ExcludedApplications', () => {
+    expect(withPerAppRules('[interface]\r\nPrivateKey = x\r\n', [], ['com.e.f'])).toBe(
+      '[interface]\nExcludedApplications = com.e.f\nPrivateKey = x\n',
+    );
+  });
+
+  test('no lists, or no [Interface], leaves the text alone', () => {
+    expect(withPerAppRules(conf)).toBe(conf);
+    expect(withPerAppRules('[Peer]\nPublicKey = y\n', ['com.a.b'])).toBe('[Peer]\nPublicKey = y\n');
+  });
+
+  test('a rule-like line in [Peer] is not touched', () => {
+    const t = '[Interface]\nPrivateKey = x\n[Peer]\nIncludedApplications = weird\n';
+    expect(withPerAppRules(t, ['com.a.b'])).toBe('[Interface]\nIncludedApplications = com.a.b\nPrivateKey = x\n[Peer]\nIncludedApplications = weird\n');
   });
 });

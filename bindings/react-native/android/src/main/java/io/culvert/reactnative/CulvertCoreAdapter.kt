@@ -1,40 +1,22 @@
 package io.culvert.reactnative
 
-import android.net.VpnService
-import android.os.Build
-import android.os.ParcelFileDescriptor
 import io.culvert.ConfigException
 import io.culvert.ConfigSection
 import io.culvert.HotspotConfig
 import io.culvert.HotspotException
-import io.culvert.IpPrefix
-import io.culvert.NetworkSettings
 import io.culvert.QrException
 import io.culvert.QrPayload
 import io.culvert.Security
-import io.culvert.SettingsOptions
-import io.culvert.SocketProtector
-import io.culvert.TunFraming
-import io.culvert.Tunnel
 import io.culvert.TunnelConfig
-import io.culvert.TunnelEvent
-import io.culvert.TunnelException
-import io.culvert.TunnelObserver
-import io.culvert.TunnelState
 import io.culvert.WifiNetwork
 import io.culvert.reactnative.platform.BridgeError
 import io.culvert.reactnative.platform.HotspotSpec
-import io.culvert.reactnative.platform.Payloads
-import io.culvert.reactnative.platform.TunnelEngine
-import io.culvert.reactnative.platform.TunnelPreferences
-import java.net.InetAddress
 
 /**
  * The only file of this module that calls the Culvert Kotlin package
  * (`io.culvert`, the UniFFI bindings shipped in `io.culvert:culvert-android`):
- * config, QR and hotspot parsing into the plain maps JS reads, and
- * [CulvertEngine], which runs tunnels for [CulvertReactVpnService]. The rest of
- * the bridge stays free of `io.culvert` types.
+ * config, QR and hotspot parsing into the plain maps JS reads. The tunnel
+ * itself runs in [CulvertReactVpnService] on culvert-android's `CulvertVpnService`.
  */
 internal object CulvertCoreAdapter {
     /** `parseConfig` answer: `{ ok, config, warnings }` or `{ ok: false, error }`. */
@@ -191,115 +173,4 @@ internal object CulvertCoreAdapter {
             mapOf("domain" to p.fqdn, "friendlyName" to p.friendlyName, "roamingConsortiumOis" to p.roamingConsortiumOis, "naiRealms" to p.naiRealms)
         },
     )
-}
-
-/**
- * Runs a tunnel inside [CulvertReactVpnService] with the Culvert core: applies
- * the config's `NetworkSettings` to `VpnService.Builder`, starts `Tunnel` on
- * the TUN fd, protects its UDP sockets with `VpnService.protect`, and turns
- * `TunnelEvent`s into the module's state and handshake events.
- */
-internal object CulvertEngine : TunnelEngine {
-    override fun start(
-        service: VpnService,
-        tunnel: TunnelPreferences.Tunnel,
-        tunnelName: String?,
-        events: TunnelEngine.Events,
-    ): TunnelEngine.Running {
-        val config = CulvertCoreAdapter.requireValid(tunnel.configText)
-        try {
-            val settings = config.networkSettings(SettingsOptions(excludePrivate = false, excludedRoutes = emptyList(), defaultMtu = null))
-            val builder = service.Builder().setSession(tunnelName ?: "Culvert")
-            applySettings(builder, settings, tunnel)
-            val pfd: ParcelFileDescriptor = builder.establish()
-                ?: throw BridgeError(BridgeError.VPN_NOT_PREPARED, "VPN permission is missing; call prepare() from the app.")
-            val observer = object : TunnelObserver {
-                override fun onEvent(event: TunnelEvent) {
-                    when (event) {
-                        is TunnelEvent.StateChanged -> when (event.state) {
-                            TunnelState.CONNECTING -> events.onState("connecting", null, null)
-                            TunnelState.CONNECTED, TunnelState.SLEEPING -> events.onState("connected", null, null)
-                            TunnelState.REASSERTING -> events.onState("reasserting", null, null)
-                            TunnelState.STOPPED -> events.onState("disconnected", "providerFailed", null)
-                        }
-                        is TunnelEvent.HandshakeCompleted -> events.onHandshake(event.peer, "completed", 0)
-                        is TunnelEvent.HandshakeFailing -> events.onHandshake(event.peer, "failing", event.attempts.toInt())
-                        else -> Unit
-                    }
-                }
-            }
-            val protector = object : SocketProtector {
-                override fun protect(fd: Int): Boolean = service.protect(fd)
-            }
-            val running = try {
-                // The core takes ownership of the fd; detach it from the ParcelFileDescriptor.
-                Tunnel.startWithFd(config, pfd.detachFd(), TunFraming.RAW_IP, observer, protector, null, null)
-            } catch (e: TunnelException) {
-                throw BridgeError(BridgeError.PROVIDER_ERROR, e.message ?: "The tunnel failed to start.")
-            }
-            return object : TunnelEngine.Running {
-                override fun stats(): Map<String, Any?> {
-                    val s = try {
-                        running.stats()
-                    } catch (e: TunnelException) {
-                        return Payloads.emptyStats()
-                    }
-                    return Payloads.stats(
-                        s.listenPort.toInt(),
-                        s.peers.map { p ->
-                            Payloads.PeerCounters(
-                                publicKey = p.publicKey,
-                                endpoint = p.endpoint,
-                                rxBytes = p.rxBytes.toLong(),
-                                txBytes = p.txBytes.toLong(),
-                                rxPackets = p.rxPackets.toLong(),
-                                txPackets = p.txPackets.toLong(),
-                                lastHandshakeMs = p.lastHandshakeEpochMillis?.toLong(),
-                                handshakes = p.handshakes.toLong(),
-                                rttMs = p.rttMillis?.toInt(),
-                                loss = p.loss,
-                            )
-                        },
-                    )
-                }
-
-                override fun stop() {
-                    try {
-                        running.stop()
-                    } catch (_: TunnelException) {
-                        // Already stopped.
-                    }
-                    running.destroy()
-                }
-            }
-        } finally {
-            config.destroy()
-        }
-    }
-
-    private fun applySettings(builder: VpnService.Builder, s: NetworkSettings, tunnel: TunnelPreferences.Tunnel) {
-        s.addresses.forEach { builder.addAddress(it.address, it.prefixLength.toInt()) }
-        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
-            s.includedRoutes.forEach { builder.addRoute(it.address, it.prefixLength.toInt()) }
-            s.excludedRoutes.forEach { builder.excludeRoute(prefix(it)) }
-        } else {
-            s.includedRoutesMinusExcluded.forEach { builder.addRoute(it.address, it.prefixLength.toInt()) }
-        }
-        s.dnsServers.forEach { builder.addDnsServer(it) }
-        s.dnsSearchDomains.forEach { builder.addSearchDomain(it) }
-        builder.setMtu(s.mtu.toInt())
-        val allowed = tunnel.allowedApplications.ifEmpty { s.includedApplications }
-        val disallowed = tunnel.disallowedApplications.ifEmpty { s.excludedApplications }
-        try {
-            if (allowed.isNotEmpty()) allowed.forEach { builder.addAllowedApplication(it) }
-            else disallowed.forEach { builder.addDisallowedApplication(it) }
-        } catch (e: android.content.pm.PackageManager.NameNotFoundException) {
-            throw BridgeError(BridgeError.INVALID_ARGUMENT, "An application in the per-app list is not installed.")
-        }
-        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.Q) builder.setMetered(false)
-        builder.setBlocking(false)
-    }
-
-    private fun prefix(p: IpPrefix): android.net.IpPrefix =
-        android.net.IpPrefix(InetAddress.getByName(p.address), p.prefixLength.toInt())
 }

@@ -79,10 +79,9 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
             throw BridgeError(BridgeError.VPN_NOT_PREPARED, "Call prepare() first: the user has not allowed this app's VPN yet.")
         }
         CulvertCoreAdapter.requireValid(configText).destroy() // CONFIG_INVALID with kind/section/key/line
-        val allowed = options.getStringListOrNull("allowedApplications")
-        val disallowed = options.getStringListOrNull("disallowedApplications")
         options.getStringOrNull("tunnelName")?.let { TunnelPreferences.setTunnelName(context, it) }
-        TunnelPreferences.saveTunnel(context, configText, allowed.orEmpty(), disallowed.orEmpty())
+        // Per-app rules arrive inside the config (IncludedApplications/ExcludedApplications, see src/index.ts).
+        TunnelPreferences.saveTunnel(context, configText)
         TunnelStatusStore.report("connecting")
         val intent = Intent(context, CulvertReactVpnService::class.java).setAction(CulvertReactVpnService.ACTION_CONNECT)
         if (context.startService(intent) == null) {
@@ -95,7 +94,7 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
     fun disconnect(promise: Promise) = background(promise) {
         if (TunnelStatusStore.current().state != "disconnected") {
             TunnelStatusStore.report("disconnecting")
-            context.startService(Intent(context, CulvertReactVpnService::class.java).setAction(CulvertReactVpnService.ACTION_DISCONNECT))
+            context.startService(Intent(context, CulvertReactVpnService::class.java).setAction(CulvertReactVpnService.ACTION_STOP))
         }
         null
     }
@@ -200,5 +199,3 @@ private fun ReadableMap.getStringOrNull(key: String): String? = if (hasKey(key) 
 private fun ReadableMap.getBooleanOrNull(key: String): Boolean? = if (hasKey(key) && !isNull(key)) getBoolean(key) else null
 private fun ReadableMap.getIntOrNull(key: String): Int? = if (hasKey(key) && !isNull(key)) getInt(key) else null
 private fun ReadableMap.getMapOrNull(key: String): ReadableMap? = if (hasKey(key) && !isNull(key)) getMap(key) else null
-private fun ReadableMap.getStringListOrNull(key: String): List<String>? =
-    if (hasKey(key) && !isNull(key)) getArray(key)?.toArrayList()?.filterIsInstance<String>() else null

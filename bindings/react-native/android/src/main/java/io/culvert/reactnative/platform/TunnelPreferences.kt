@@ -5,7 +5,9 @@ import java.io.File
 
 /**
  * What the VPN service needs to start without the app (always-on VPN, a
- * restart after the process died): the last config and per-app rules.
+ * restart after the process died): the last config. Per-app rules are part of
+ * it (`IncludedApplications` / `ExcludedApplications`, written by the TS layer
+ * from the connect options).
  *
  * The config is stored in the app's no-backup directory (private to the app,
  * excluded from cloud backup and device transfer). It is never logged.
@@ -13,18 +15,15 @@ import java.io.File
 object TunnelPreferences {
     private const val PREFS = "io.culvert.reactnative"
     private const val KEY_NAME = "tunnelName"
-    private const val KEY_ALLOWED = "allowedApplications"
-    private const val KEY_DISALLOWED = "disallowedApplications"
     private const val CONFIG_FILE = "culvert-tunnel.conf"
 
     /** The stored tunnel. */
-    data class Tunnel(val configText: String, val allowedApplications: List<String>, val disallowedApplications: List<String>) {
-        override fun toString(): String =
-            "Tunnel(config=<${configText.length} chars>, allowed=$allowedApplications, disallowed=$disallowedApplications)"
+    class Tunnel(val configText: String) {
+        override fun toString(): String = "Tunnel(config=<${configText.length} chars>)"
     }
 
     /** Stores the tunnel to start. */
-    fun saveTunnel(context: Context, configText: String, allowed: List<String>, disallowed: List<String>) {
+    fun saveTunnel(context: Context, configText: String) {
         val file = File(context.noBackupFilesDir, CONFIG_FILE)
         val tmp = File(context.noBackupFilesDir, "$CONFIG_FILE.tmp")
         tmp.writeText(configText)
@@ -32,19 +31,13 @@ object TunnelPreferences {
             tmp.delete()
             throw BridgeError(BridgeError.PROVIDER_ERROR, "Could not store the tunnel configuration.")
         }
-        context.getSharedPreferences(PREFS, Context.MODE_PRIVATE).edit()
-            .putString(KEY_ALLOWED, allowed.joinToString(","))
-            .putString(KEY_DISALLOWED, disallowed.joinToString(","))
-            .apply()
     }
 
     /** The stored tunnel, or `null` when none was ever connected. */
     fun loadTunnel(context: Context): Tunnel? {
         val file = File(context.noBackupFilesDir, CONFIG_FILE)
         if (!file.isFile) return null
-        val prefs = context.getSharedPreferences(PREFS, Context.MODE_PRIVATE)
-        fun list(key: String) = prefs.getString(key, "").orEmpty().split(',').filter { it.isNotBlank() }
-        return Tunnel(file.readText(), list(KEY_ALLOWED), list(KEY_DISALLOWED))
+        return Tunnel(file.readText())
     }
 
     /** Remembers the name shown for the tunnel. */

@@ -9,6 +9,7 @@ package io.culvert.reactnative.platform
  * State names are those `src/mapping.ts` reads: `disconnected`, `connecting`,
  * `connected`, `reasserting`, `disconnecting`. Reasons: `userRequested`,
  * `revoked`, `configurationInvalid`, `networkUnavailable`, `providerFailed`.
+ * The VPN service (`CulvertReactVpnService`) is the writer.
  */
 object TunnelStatusStore {
     /** One state report. [sinceMs] is wall-clock milliseconds since the epoch. */
@@ -29,7 +30,7 @@ object TunnelStatusStore {
 
     /**
      * Per-peer statistics of the running tunnel as plain maps (see
-     * [Payloads.stats]); set by the service while it runs, `null` otherwise.
+     * [Payloads.stats]); set by the service while a tunnel runs, `null` otherwise.
      */
     @Volatile
     var statsProvider: (() -> Map<String, Any?>)? = null
