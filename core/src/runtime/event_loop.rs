@@ -429,12 +429,26 @@ impl Loop {
         }
         if port_changed {
             let port = self.config.interface.listen_port.unwrap_or(0);
+            let old_port = self.sockets.port;
             self.sockets = Sockets {
                 v4: None,
                 v6: None,
                 port,
             };
-            self.sockets = Sockets::bind(port, &self.hooks)?;
+            match Sockets::bind(port, &self.hooks) {
+                Ok(sockets) => self.sockets = sockets,
+                Err(e) => {
+                    // Stay reachable on the old port and report the error.
+                    self.sockets = Sockets::bind(old_port, &self.hooks)
+                        .or_else(|_| Sockets::bind(0, &self.hooks))
+                        .unwrap_or(Sockets {
+                            v4: None,
+                            v6: None,
+                            port: old_port,
+                        });
+                    return Err(e);
+                }
+            }
         }
         self.resolve_all(now);
         self.flush();
