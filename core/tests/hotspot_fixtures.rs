@@ -404,6 +404,11 @@ fn secrets_are_redacted() {
     let e = parse_hotspot(xml.as_bytes(), None).unwrap_err();
     assert_eq!(e.kind, HotspotErrorKind::InvalidField);
     assert!(!e.message.contains("not*base64*secret"));
+    // Parser messages that could quote input are not passed on.
+    let xml = "<MgmtTree><Node><Value>&hunter2secret;</Value></Node></MgmtTree>";
+    let e = parse_hotspot(xml.as_bytes(), None).unwrap_err();
+    assert_eq!(e.kind, HotspotErrorKind::Malformed);
+    assert!(!e.message.contains("hunter2secret"), "{e}");
 }
 
 #[test]

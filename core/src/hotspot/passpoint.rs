@@ -279,8 +279,13 @@ fn build_node(xml: roxmltree::Node<'_, '_>, depth: usize) -> Result<Node, Hotspo
 
 /// Parses a PerProviderSubscription MO (the XML `MgmtTree`).
 pub fn parse_pps_xml(text: &str) -> Result<(WifiNetwork, Vec<HotspotWarning>), HotspotError> {
-    let doc = roxmltree::Document::parse(text)
-        .map_err(|e| HotspotError::malformed(format!("PPS MO: not well-formed XML: {e}")))?;
+    // roxmltree's messages can quote input (entity names): report the position only.
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        HotspotError::malformed(format!(
+            "PPS MO: not well-formed XML (or it has a DTD) at {}",
+            e.pos()
+        ))
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "MgmtTree" {
         return Err(HotspotError::invalid(
