@@ -194,6 +194,37 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(controller.state, .running)
     }
 
+    func testAStaleStartNeverRunsAfterStopAndRestart() {
+        let platform = FakePlatform(), factory = FakeFactory()
+        var releases: [() -> Void] = []
+        let lock = NSLock()
+        platform.holdSettings = { finish in lock.lock(); releases.append(finish); lock.unlock() }
+        let controller = TunnelController(platform: platform, factory: factory)
+        let first = expectation(description: "first start")
+        var firstError: Error?
+        controller.start(configText: "address=10.0.0.2") { firstError = $0; first.fulfill() }
+        XCTAssertTrue(waitUntil(10) { lock.lock(); defer { lock.unlock() }; return releases.count == 1 })
+        let stopped = expectation(description: "stopped")
+        controller.stop { stopped.fulfill() }
+        wait(for: [stopped], timeout: 10)
+        let second = expectation(description: "second start")
+        var secondError: Error?
+        controller.start(configText: "address=10.0.0.3") { secondError = $0; second.fulfill() }
+        XCTAssertTrue(waitUntil(10) { lock.lock(); defer { lock.unlock() }; return releases.count == 2 })
+
+        lock.lock(); let pending = releases; lock.unlock()
+        pending[0]()   // the first start's settings complete late
+        wait(for: [first], timeout: 10)
+        XCTAssertEqual(firstError as? CulvertAdapterError, .stopped(.start))
+        XCTAssertTrue(factory.engines.isEmpty, "the stale start started nothing")
+        XCTAssertEqual(controller.state, .starting, "the second start is still in progress")
+        pending[1]()
+        wait(for: [second], timeout: 10)
+        XCTAssertNil(secondError)
+        XCTAssertEqual(factory.engines.count, 1)
+        XCTAssertEqual(controller.state, .running)
+    }
+
     func testPacketFamilies() {
         XCTAssertEqual(IPPacketFamily.protocolFamily(of: Data([0x45, 0])), 2)
         XCTAssertEqual(IPPacketFamily.protocolFamily(of: Data([0x60, 0])), IPPacketFamily.ipv6Family)

@@ -112,6 +112,7 @@ public final class TunnelController {
     private let statsQueue = DispatchQueue(label: "io.culvert.adapter.stats")
     private let log: AdapterLogHandler
     private var lifecycle = TunnelLifecycle()
+    private var startGeneration: UInt64 = 0
     private var pathFilter = PathChangeFilter()
     private let engineLock = NSLock()
     private var currentEngine: TunnelEngine?
@@ -146,6 +147,8 @@ public final class TunnelController {
             do {
                 guard try lifecycle.begin(.start) == .perform else { return completion(nil) }
             } catch { return completion(error) }
+            startGeneration &+= 1
+            let generation = startGeneration
             setLifecycleState()
             let prepared: PreparedConfiguration
             let plan: PacketTunnelSettingsPlan
@@ -161,10 +164,13 @@ public final class TunnelController {
                     if let settingsError = settingsError {
                         return failStart(CulvertAdapterError.settingsRejected(String(describing: settingsError)), completion)
                     }
-                    guard lifecycle.state == .starting else {
-                        // stop() came while the settings were being applied.
-                        lifecycle.finish(.start, succeeded: false)
-                        setLifecycleState()
+                    guard lifecycle.state == .starting, generation == startGeneration else {
+                        // stop() came while the settings were being applied (and
+                        // perhaps a newer start after it, which this one must not run).
+                        if generation == startGeneration {
+                            lifecycle.finish(.start, succeeded: false)
+                            setLifecycleState()
+                        }
                         return completion(CulvertAdapterError.stopped(.start))
                     }
                     do {
