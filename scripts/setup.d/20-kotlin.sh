@@ -27,6 +27,10 @@ mkdir -p "$KOTLIN_JARS"
 for artifact in "${KOTLIN_MAVEN_ARTIFACTS[@]}"; do
     IFS=: read -r group name version <<<"$artifact"
     [ -f "$KOTLIN_JARS/$name-$version.jar" ] && continue
-    mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$KOTLIN_JARS" \
-        -Dmdep.overWriteIfNewer=true -Dstyle.color=never >/dev/null
+    if ! out=$(mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$KOTLIN_JARS" \
+        -Dmdep.overWriteIfNewer=true -Dstyle.color=never 2>&1); then
+        echo "$out"
+        echo "20-kotlin: could not fetch $artifact from Maven Central" >&2
+        exit 1
+    fi
 done

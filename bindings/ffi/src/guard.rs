@@ -83,3 +83,40 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for CallbackError {
         CallbackError::Unexpected { detail: err.reason }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct E(String);
+
+    impl Internal for E {
+        fn internal(detail: String) -> Self {
+            E(detail)
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_the_areas_internal_error() {
+        let r: Result<(), E> = guard(|| panic!("boom {}", 42));
+        assert_eq!(r, Err(E("internal error: boom 42".into())));
+        let r: Result<u8, E> = guard(|| Ok(7));
+        assert_eq!(r, Ok(7));
+    }
+
+    #[test]
+    fn a_failing_or_panicking_callback_is_none() {
+        assert_eq!(call_foreign("t", || Ok::<_, CallbackError>(1)), Some(1));
+        let failed = call_foreign::<u8>("t", || {
+            Err(CallbackError::Failed {
+                detail: "no".into(),
+            })
+        });
+        assert_eq!(failed, None);
+        assert_eq!(call_foreign::<u8>("t", || panic!("inside")), None);
+        let unexpected: CallbackError =
+            uniffi::UnexpectedUniFFICallbackError::new("IllegalStateException").into();
+        assert!(matches!(unexpected, CallbackError::Unexpected { .. }));
+    }
+}

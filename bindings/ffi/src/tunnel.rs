@@ -576,3 +576,84 @@ impl Tunnel {
         guard(|| Ok(self.inner.stop()?))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_errors_map_to_what_the_app_does() {
+        assert_eq!(
+            TunnelError::from(rt::RuntimeError::Stopped),
+            TunnelError::Stopped
+        );
+        assert!(matches!(
+            TunnelError::from(rt::RuntimeError::Protect("x".into())),
+            TunnelError::Network { .. }
+        ));
+        assert!(matches!(
+            TunnelError::from(rt::RuntimeError::QueueFull),
+            TunnelError::Busy { .. }
+        ));
+        assert!(matches!(
+            TunnelError::from(rt::RuntimeError::WrongIoMode("x".into())),
+            TunnelError::WrongMode { .. }
+        ));
+    }
+
+    #[test]
+    fn bad_fds_are_refused_before_ownership_is_taken() {
+        assert!(matches!(
+            own_fd(-1),
+            Err(TunnelError::BadFileDescriptor { .. })
+        ));
+        assert!(matches!(
+            own_fd(1_000_000),
+            Err(TunnelError::BadFileDescriptor { .. })
+        ));
+    }
+
+    #[test]
+    fn a_refusing_or_throwing_protector_fails_the_socket() {
+        struct P(Option<bool>);
+        impl SocketProtector for P {
+            fn protect(&self, _fd: i32) -> Result<bool, CallbackError> {
+                self.0.ok_or(CallbackError::Failed {
+                    detail: "thrown".into(),
+                })
+            }
+        }
+        use rt::SocketProtector as _;
+        assert!(ProtectorAdapter(Arc::new(P(Some(true)))).protect(3).is_ok());
+        assert!(ProtectorAdapter(Arc::new(P(Some(false))))
+            .protect(3)
+            .is_err());
+        assert!(ProtectorAdapter(Arc::new(P(None))).protect(3).is_err());
+    }
+
+    #[test]
+    fn resolver_answers_are_parsed_and_junk_ignored() {
+        struct R(Vec<String>);
+        impl Resolver for R {
+            fn resolve(&self, _host: String) -> Result<Vec<String>, CallbackError> {
+                Ok(self.0.clone())
+            }
+        }
+        use rt::Resolver as _;
+        let r = ResolverAdapter(Arc::new(R(vec![
+            "198.51.100.7".into(),
+            "junk".into(),
+            " fd00::1 ".into(),
+        ])));
+        assert_eq!(
+            r.resolve("vpn.example").unwrap(),
+            vec![
+                "198.51.100.7".parse::<IpAddr>().unwrap(),
+                "fd00::1".parse().unwrap()
+            ]
+        );
+        assert!(ResolverAdapter(Arc::new(R(vec!["junk".into()])))
+            .resolve("x")
+            .is_err());
+    }
+}

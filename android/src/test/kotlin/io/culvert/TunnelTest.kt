@@ -66,13 +66,20 @@ class TunnelTest {
     fun logsReachAKotlinSink() {
         val sink = CollectingLogSink()
         setLogSink(sink)
-        setLogLevel(LogLevel.DEBUG)
+        // TRACE: every line Culvert can produce, per-packet ones included.
+        setLogLevel(LogLevel.TRACE)
         TunnelPair().use { p ->
             assertTrue(p.exchange("logs"))
+            p.b.tunnel.networkChanged()
+            assertTrue(p.exchange("logs again"))
             assertTrue(waitFor(5_000) { sink.any(LogLevel.INFO) { it.target.startsWith("culvert") && "state" in it.text } },
                 sink.lines.take(20).toString())
             for (line in sink.lines) {
-                assertFalse(p.keyA in line.text || p.keyB in line.text, "a private key in a log line")
+                val base64 = listOf(p.keyA, p.keyB, p.psk)
+                val hex = base64.map { k -> java.util.Base64.getDecoder().decode(k).joinToString("") { "%02x".format(it) } }
+                for (secret in base64 + hex) {
+                    assertFalse(secret in line.text, "a private or preshared key in a log line")
+                }
             }
         }
     }

@@ -37,6 +37,7 @@ class Side : PacketSink, TunnelObserver, SocketProtector {
 class TunnelPair(keepalive: Boolean = false) : AutoCloseable {
     val keyA = generatePrivateKey()
     val keyB = generatePrivateKey()
+    val psk = io.culvert.generatePresharedKey()
     val a = Side()
     val b = Side()
     val addrA = "198.51.100.1"
@@ -54,6 +55,7 @@ class TunnelPair(keepalive: Boolean = false) : AutoCloseable {
         Address = $addrA/32
         [Peer]
         PublicKey = ${publicKey(keyB)}
+        PresharedKey = $psk
         AllowedIPs = $addrB/32
     """.trimIndent()
 
@@ -63,6 +65,7 @@ class TunnelPair(keepalive: Boolean = false) : AutoCloseable {
         Address = $addrB/32
         [Peer]
         PublicKey = ${publicKey(keyA)}
+        PresharedKey = $psk
         AllowedIPs = $addrA/32
         Endpoint = 127.0.0.1:$portA
         ${if (keepalive) "PersistentKeepalive = 1" else ""}
