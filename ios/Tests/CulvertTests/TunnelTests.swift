@@ -175,6 +175,40 @@ final class TunnelTests: XCTestCase {
         XCTAssertEqual(reply.stats?.peers.first?.publicKey, pair.publicB)
     }
 
+    func testSettingsFromTheCoreTranslateAsIs() throws {
+        let text = """
+        [Interface]
+        PrivateKey = \(generatePrivateKey())
+        Address = 10.8.0.2/24, fd00:8::2/64
+        DNS = 10.8.0.1, corp.example
+        MTU = 1380
+
+        [Peer]
+        PublicKey = \(try publicKey(privateKey: generatePrivateKey()))
+        AllowedIPs = 0.0.0.0/0, ::/0
+        Endpoint = [fd00::7]:51820
+        """
+        let factory = CulvertEngineFactory(settingsOptions: SettingsOptions(excludePrivate: false, excludedRoutes: ["198.51.100.0/24"]))
+        let prepared = try factory.prepare(configText: text)
+        let config = try XCTUnwrap(prepared.payload as? TunnelConfig)
+        let core = try config.networkSettings(options: factory.settingsOptions)
+        let plan = try PacketTunnelSettingsPlan.translate(prepared.settings)
+
+        XCTAssertEqual(plan.tunnelRemoteAddress, "fd00::7")
+        XCTAssertEqual(plan.ipv4Addresses, [.init(address: "10.8.0.2", subnetMask: "255.255.255.0")])
+        XCTAssertEqual(plan.ipv6Addresses, [.init(address: "fd00:8::2", prefixLength: 64)])
+        XCTAssertEqual(plan.ipv4IncludedRoutes.count + plan.ipv6IncludedRoutes.count, core.includedRoutes.count,
+                       "every included route of the core, no more")
+        XCTAssertTrue(plan.ipv4IncludedRoutes.contains { $0.isDefault })
+        XCTAssertTrue(plan.ipv6IncludedRoutes.contains { $0.isDefault })
+        XCTAssertEqual(plan.ipv4ExcludedRoutes.count + plan.ipv6ExcludedRoutes.count, core.excludedRoutes.count)
+        XCTAssertTrue(plan.ipv4ExcludedRoutes.contains(.init(address: "198.51.100.0", subnetMask: "255.255.255.0")))
+        XCTAssertEqual(plan.dnsServers, core.dnsServers)
+        XCTAssertEqual(plan.searchDomains, ["corp.example"])
+        XCTAssertEqual(plan.matchDomains, core.dnsMatchAll ? [""] : [])
+        XCTAssertEqual(plan.mtu, 1380)
+    }
+
     func testBadConfigThroughTheFactoryCarriesItsKind() {
         XCTAssertThrowsError(try CulvertEngineFactory().prepare(configText: "[Interface]\nPrivateKey = nope\n")) { error in
             guard case let CulvertAdapterError.invalidConfiguration(kind, detail)? = error as? CulvertAdapterError else {
