@@ -41,6 +41,12 @@ final class HotspotRequestTests: XCTestCase {
         guard case .invalidHS20DomainName? = error(HotspotRequest(ssid: nil, security: .enterprise(peap), hs20: HS20Request(domainName: " "))) else { return XCTFail() }
         guard case .invalidHS20Settings? = error(HotspotRequest(ssid: nil, security: .enterprise(peap), hs20: HS20Request(domainName: "a.example", roamingConsortiumOIs: ["12345"]))) else { return XCTFail("odd OI") }
         guard case .invalidHS20Settings? = error(HotspotRequest(ssid: nil, security: .enterprise(peap), hs20: HS20Request(domainName: "a.example", mccAndMNCs: ["31041x"]))) else { return XCTFail("bad PLMN") }
+        guard case .invalidHS20Settings? = error(HotspotRequest(ssid: nil, security: .enterprise(peap), hs20: HS20Request(domainName: "a.example", mccAndMNCs: ["31041"]))) else { return XCTFail("iOS wants 6 digits") }
+        XCTAssertEqual(HotspotRequest.sixDigitPLMN("31041"), "310041")
+        XCTAssertEqual(HotspotRequest.sixDigitPLMN("310410"), "310410")
+        guard case .invalidHS20Settings? = error(HotspotRequest(ssid: nil, joinOnce: true, security: .enterprise(peap), hs20: hs20)) else { return XCTFail("no joinOnce for HS20") }
+        guard case .invalidEAPSettings? = error(HotspotRequest(ssid: "Corp", joinOnce: true, security: .enterprise(peap))) else { return XCTFail("no joinOnce for EAP") }
+        XCTAssertNil(error(HotspotRequest(ssid: "Cafe", joinOnce: true, security: .open)))
     }
 
     func testSecretsNeverPrint() {

@@ -99,7 +99,7 @@ final class VectorTests: XCTestCase {
     func testHotspotsParseAsInRust() throws {
         let cases = try oracle().hotspots
         XCTAssertGreaterThan(cases.count, 50)
-        var accepted = 0, rejected = 0
+        var accepted = 0, rejected = 0, validated = 0
         for item in cases {
             let input = try XCTUnwrap(Data(base64Encoded: item.input))
             let rust = item.rust
@@ -114,8 +114,14 @@ final class VectorTests: XCTestCase {
                     XCTAssertEqual(securityName(swift.security), rustNetwork["security"].string, item.name)
                     XCTAssertEqual(swift.password?.reveal(), rustNetwork["password"].string, item.name)
                     XCTAssertEqual(swift.hidden, rustNetwork["hidden"].bool ?? false, item.name)
-                    // The adapter's request for NEHotspotConfiguration is built from every parsed network.
-                    _ = HotspotRequest(swift)
+                    // The request for NEHotspotConfiguration is built from every parsed
+                    // network; a personal network the parser found nothing to warn
+                    // about passes the NEHotspotConfiguration rules.
+                    let request = HotspotRequest(swift)
+                    if rust["warnings"].array.isEmpty, [.open, .wpa, .sae, .wpaSae].contains(swift.security), swift.ssid != nil {
+                        XCTAssertNoThrow(try request.validate(), "\(item.name): \(request)")
+                        validated += 1
+                    }
                 }
                 XCTAssertEqual(parsed.warnings.map(\.code), rust["warnings"].array.compactMap { $0["code"].string }, item.name)
             } catch let HotspotError.Invalid(kind, detail) {
@@ -126,6 +132,7 @@ final class VectorTests: XCTestCase {
         }
         XCTAssertGreaterThan(accepted, 0)
         XCTAssertGreaterThan(rejected, 0)
+        XCTAssertGreaterThan(validated, 10)
     }
 
     func testHotspotRequestFromAParsedNetwork() throws {

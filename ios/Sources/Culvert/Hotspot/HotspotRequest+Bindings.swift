@@ -38,10 +38,19 @@ extension HotspotRequest {
             HS20Request(domainName: passpoint.fqdn, roamingEnabled: true,
                         roamingConsortiumOIs: passpoint.roamingConsortiumOis,
                         naiRealmNames: passpoint.naiRealms.isEmpty ? passpoint.realm.map { [$0] } ?? [] : passpoint.naiRealms,
-                        mccAndMNCs: passpoint.mccMnc)
+                        mccAndMNCs: passpoint.mccMnc.map(Self.sixDigitPLMN))
         }
+        // iOS has no joinOnce for EAP and Passpoint networks (the parser warned:
+        // EAP_JOIN_ONCE); the request drops it rather than failing the join.
+        let joinOnce = network.joinOnce && network.security != .eap && network.passpoint == nil
         self.init(ssid: network.ssid, ssidIsPrefix: network.ssidIsPrefix, hidden: network.hidden,
-                  joinOnce: network.joinOnce, security: security, hs20: hs20)
+                  joinOnce: joinOnce, security: security, hs20: hs20)
+    }
+
+    /// `31041` (MCC 310, 2-digit MNC 41) → `310041`, as NEHotspotHS20Settings wants.
+    static func sixDigitPLMN(_ plmn: String) -> String {
+        guard plmn.count == 5, plmn.allSatisfy({ $0.isASCII && $0.isNumber }) else { return plmn }
+        return String(plmn.prefix(3)) + "0" + String(plmn.suffix(2))
     }
 
     private static func eapRequest(_ network: WifiNetwork, password: String?) -> EAPRequest {

@@ -132,7 +132,7 @@ public struct HS20Request: Equatable, Sendable {
     public var roamingConsortiumOIs: [String]
     /// NAI realm names.
     public var naiRealmNames: [String]
-    /// MCC+MNC pairs (5 or 6 digits).
+    /// MCC+MNC pairs, 6 digits each (a 2-digit MNC padded with a leading 0).
     public var mccAndMNCs: [String]
 
     /// Creates Passpoint settings.
@@ -211,8 +211,11 @@ public struct HotspotRequest: Equatable, Sendable {
             for oi in hs20.roamingConsortiumOIs where !(oi.count == 6 || oi.count == 10) || !oi.allSatisfy(\.isHexDigit) {
                 throw HotspotValidationError.invalidHS20Settings("roaming consortium OI '\(oi)' is not 3 or 5 octets of hex")
             }
-            for plmn in hs20.mccAndMNCs where !(plmn.count == 5 || plmn.count == 6) || !plmn.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                throw HotspotValidationError.invalidHS20Settings("MCC/MNC '\(plmn)' is not 5 or 6 digits")
+            for plmn in hs20.mccAndMNCs where plmn.count != 6 || !plmn.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw HotspotValidationError.invalidHS20Settings("MCC/MNC '\(plmn)' is not 6 digits (pad a 2-digit MNC with a leading 0)")
+            }
+            if joinOnce {
+                throw HotspotValidationError.invalidHS20Settings("joinOnce is not supported for Passpoint networks")
             }
             try Self.validate(eap)
             return
@@ -246,6 +249,7 @@ public struct HotspotRequest: Equatable, Sendable {
                 throw HotspotValidationError.invalidWPAPassphrase("a WPA passphrase is 8 to 63 printable ASCII characters or 64 hex digits (got \(passphrase.count) characters)")
             }
         case let .enterprise(eap):
+            if joinOnce { throw HotspotValidationError.invalidEAPSettings("joinOnce is not supported for EAP networks") }
             try Self.validate(eap)
         }
     }
