@@ -72,7 +72,7 @@ public final class CulvertTunnelAdapter {
         log = options.log
         controller = TunnelController(platform: platform, factory: factory, log: options.log)
         // `.reload` app messages re-read the configuration the app saved.
-        controller.configurationSource = { [weak platform] in
+        controller.configurationSource = { [weak platform = self.platform] in
             try TunnelConfigurationStore.configuration(for: platform?.provider?.protocolConfiguration)
         }
     }
