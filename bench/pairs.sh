@@ -51,7 +51,8 @@ alive() { kill -0 "$1" 2>/dev/null; }
 
 # setup_pair I — namespaces, veth, keys, both tunnel processes and an iperf3 server.
 setup_pair() {
-    local i=$1 a=${P_A[$i]} b=${P_B[$i]} dir=$WORK/pair$i
+    local i=$1
+    local a=${P_A[$i]} b=${P_B[$i]} dir=$WORK/pair$i
     NS_A[$i]="cvb$TAG-$i-a"; NS_B[$i]="cvb$TAG-$i-b"
     IF_A[$i]="cvb${TAG}${i}a"; IF_B[$i]="cvb${TAG}${i}b"
     local na=${NS_A[$i]} nb=${NS_B[$i]}

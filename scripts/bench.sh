@@ -20,6 +20,8 @@ done
 OUT=bench/results.md
 LOGS=$(mktemp -d /tmp/culvert-bench-logs.XXXXXX)
 started=$(date +%s)
+COMMIT=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core bindings examples || echo "+changes")
+LOAD_START=$(cut -d" " -f1-3 /proc/loadavg)
 
 bash scripts/setup.d/60-bench.sh || { echo "bench setup failed"; exit 1; }
 echo "== building comparison peers (cached)"
@@ -54,8 +56,8 @@ finished=$(date +%s)
     echo "# Culvert benchmark results"
     echo
     echo "- Command: \`make bench\` (scripts/bench.sh $*)"
-    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
-    echo "- Machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, kernel $(uname -r); load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT"
+    echo "- Machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, kernel $(uname -r); load average (1/5/15 min) $LOAD_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (shared machine: other jobs ran meanwhile)"
     echo "- Time: $((built - started)) s building, $((finished - built)) s measuring"
     echo
     echo "## Size"
