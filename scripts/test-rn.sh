@@ -81,7 +81,7 @@ if [ ! -f "$FFI_KT" ] && [ -f "$ROOT/scripts/bindings.sh" ]; then
     echo "generating the io.culvert Kotlin bindings (scripts/bindings.sh --kotlin-only)"
     (cd "$ROOT" && bash scripts/bindings.sh --kotlin-only) >"$work/bindings.log" 2>&1 || cat "$work/bindings.log"
 fi
-KT=$(cd android/src/main/java/io/culvert/reactnative && echo platform/*.kt CulvertCoreAdapter.kt CulvertReactVpnService.kt)
+KT=$(cd android/src/main/java/io/culvert/reactnative && echo platform/*.kt CulvertCoreAdapter.kt CulvertReactVpnService.kt CulvertModuleImpl.kt)
 mapfile -t COMPILE_KT < <(for f in $KT; do echo "android/src/main/java/io/culvert/reactnative/$f"; done)
 # culvert-android's hand-written Kotlin (CulvertVpnService, ...), which the service extends.
 mapfile -t CULVERT_ANDROID_KT < <(find "$ROOT/android/src/main/kotlin" -name '*.kt' 2>/dev/null | sort)

@@ -9,6 +9,8 @@ import io.culvert.QrPayload
 import io.culvert.Security
 import io.culvert.TunnelConfig
 import io.culvert.WifiNetwork
+import io.culvert.android.toAndroidWifi
+import android.net.wifi.WifiNetworkSuggestion
 import io.culvert.reactnative.platform.BridgeError
 import io.culvert.reactnative.platform.HotspotSpec
 
@@ -90,6 +92,39 @@ internal object CulvertCoreAdapter {
         }
         @Suppress("UNCHECKED_CAST")
         return HotspotSpec.fromMap(parsed["hotspot"] as Map<String, Any?>)
+    }
+
+    /**
+     * Hotspot text → Android network suggestions, with culvert-android's
+     * translation and refusal rules (`HotspotConfig.toAndroidWifi()`). Returns the
+     * suggestions and the first network's SSID.
+     *
+     * @throws BridgeError `HOTSPOT_invalidConfig` for unreadable text, or the reason
+     *   Android would refuse the network (`invalidPassphrase`, `invalidSSID`,
+     *   `unsupportedSecurity`, `invalidEAPSettings`, `invalid`).
+     */
+    fun androidSuggestions(text: String): Pair<List<WifiNetworkSuggestion>, String?> {
+        val config = try {
+            io.culvert.parseHotspot(text.toByteArray(Charsets.UTF_8), null)
+        } catch (e: HotspotException.Invalid) {
+            throw BridgeError.hotspot("invalidConfig", e.detail)
+        } catch (e: HotspotException) {
+            throw BridgeError.hotspot("invalidConfig", "The hotspot configuration could not be read.")
+        }
+        val android = config.toAndroidWifi()
+        val skipped = android.skipped.firstOrNull()
+        if (android.suggestions.isEmpty() && skipped != null) {
+            val code = skipped.reasons.firstOrNull()?.code.orEmpty()
+            val reason = when {
+                code == "MISSING_PASSWORD" || code.startsWith("PASSPHRASE_") || code == "RAW_PSK" -> "invalidPassphrase"
+                code.startsWith("SSID_") -> "invalidSSID"
+                code.startsWith("WEP_") || code.endsWith("_UNSUPPORTED") -> "unsupportedSecurity"
+                code.startsWith("EAP_") || code.startsWith("PASSPOINT_") -> "invalidEAPSettings"
+                else -> "invalid"
+            }
+            throw BridgeError.hotspot(reason, skipped.reasons.joinToString("; ") { it.detail })
+        }
+        return android.suggestions to config.networks.firstOrNull()?.ssid
     }
 
     private fun configError(kind: String, section: ConfigSection?, key: String?, line: Int?, detail: String): Map<String, Any?> = mapOf(

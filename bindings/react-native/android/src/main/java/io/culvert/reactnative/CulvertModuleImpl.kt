@@ -1,13 +1,8 @@
 package io.culvert.reactnative
 
 import android.app.Activity
+import android.content.Context
 import android.content.Intent
-import com.facebook.react.bridge.ActivityEventListener
-import com.facebook.react.bridge.Arguments
-import com.facebook.react.bridge.Promise
-import com.facebook.react.bridge.ReactApplicationContext
-import com.facebook.react.bridge.ReadableMap
-import com.facebook.react.modules.core.DeviceEventManagerModule
 import io.culvert.reactnative.platform.BridgeError
 import io.culvert.reactnative.platform.HotspotJoiner
 import io.culvert.reactnative.platform.HotspotSpec
@@ -21,26 +16,49 @@ import java.util.concurrent.Executors
 /**
  * Everything the `Culvert` module does, shared by the new-architecture
  * (`NativeCulvertSpec`) and old-bridge (`ReactContextBaseJavaModule`) classes.
+ * It uses no React Native type — arguments are plain Kotlin maps, results go
+ * through [Reply], events through [Host] — so it compiles (and is checked here)
+ * against the Android API alone; `ReactGlue.kt` adapts React Native's types.
  *
  * Parsing runs on a small background executor (never the JS thread); the VPN
  * itself runs in [CulvertReactVpnService], which reports state through
  * [TunnelStatusStore].
  */
-class CulvertModuleImpl(private val context: ReactApplicationContext) : ActivityEventListener, TunnelStatusStore.Listener {
+class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
+    /** What the module needs from React Native. */
+    interface Host {
+        /** The application context. */
+        val context: Context
+
+        /** The foreground activity, for the consent dialog. */
+        fun currentActivity(): Activity?
+
+        /** Sends an event to JS (when the React instance is alive). */
+        fun emit(name: String, body: Map<String, Any?>)
+    }
+
+    /** A promise. */
+    interface Reply {
+        /** Resolves with a JSON-like map (or null). */
+        fun resolve(value: Map<String, Any?>?)
+
+        /** Rejects with the error's code, message and user info. */
+        fun reject(error: BridgeError)
+    }
+
+    private val context: Context get() = host.context
     private val consent = VpnConsent()
     private val hotspots = HotspotJoiner(context)
     private val worker = Executors.newSingleThreadExecutor { r -> Thread(r, "culvert-rn").apply { isDaemon = true } }
     @Volatile private var jsListeners = 0
 
     init {
-        context.addActivityEventListener(this)
         TunnelStatusStore.addListener(this)
     }
 
     /** Called when the React instance goes away. */
     fun invalidate() {
         TunnelStatusStore.removeListener(this)
-        context.removeActivityEventListener(this)
         consent.cancel()
         hotspots.release()
         worker.shutdown()
@@ -48,38 +66,38 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
 
     // -- parsing -----------------------------------------------------------
 
-    fun parseConfig(text: String, promise: Promise) = background(promise) { CulvertCoreAdapter.parseConfig(text) }
+    fun parseConfig(text: String, promise: Reply) = background(promise) { CulvertCoreAdapter.parseConfig(text) }
 
-    fun parseQr(text: String, promise: Promise) = background(promise) { CulvertCoreAdapter.parseQr(text) }
+    fun parseQr(text: String, promise: Reply) = background(promise) { CulvertCoreAdapter.parseQr(text) }
 
-    fun hotspotParse(text: String, promise: Promise) = background(promise) { CulvertCoreAdapter.parseHotspot(text) }
+    fun hotspotParse(text: String, promise: Reply) = background(promise) { CulvertCoreAdapter.parseHotspot(text) }
 
     // -- VPN lifecycle -----------------------------------------------------
 
-    fun prepare(options: ReadableMap, promise: Promise) {
-        options.getStringOrNull("tunnelName")?.let { TunnelPreferences.setTunnelName(context, it) }
-        val activity = context.currentActivity
+    fun prepare(options: Map<String, Any?>, promise: Reply) {
+        (options["tunnelName"] as? String)?.let { TunnelPreferences.setTunnelName(context, it) }
+        val activity = host.currentActivity()
         if (activity == null) {
-            if (consent.isGranted(context)) promise.resolve(Arguments.makeNativeMap(mapOf("alreadyPrepared" to true)))
-            else reject(promise, BridgeError(BridgeError.VPN_NOT_PREPARED, "prepare() needs a foreground activity to show the VPN consent dialog."))
+            if (consent.isGranted(context)) promise.resolve(mapOf("alreadyPrepared" to true))
+            else promise.reject(BridgeError(BridgeError.VPN_NOT_PREPARED, "prepare() needs a foreground activity to show the VPN consent dialog."))
             return
         }
         try {
             consent.request(activity) { granted, already ->
-                if (granted) promise.resolve(Arguments.makeNativeMap(mapOf("alreadyPrepared" to already)))
-                else reject(promise, BridgeError(BridgeError.VPN_PERMISSION_DENIED, "The user did not allow the VPN connection."))
+                if (granted) promise.resolve(mapOf("alreadyPrepared" to already))
+                else promise.reject(BridgeError(BridgeError.VPN_PERMISSION_DENIED, "The user did not allow the VPN connection."))
             }
         } catch (e: BridgeError) {
-            reject(promise, e)
+            promise.reject(e)
         }
     }
 
-    fun connect(configText: String, options: ReadableMap, promise: Promise) = background(promise) {
+    fun connect(configText: String, options: Map<String, Any?>, promise: Reply) = background(promise) {
         if (!consent.isGranted(context)) {
             throw BridgeError(BridgeError.VPN_NOT_PREPARED, "Call prepare() first: the user has not allowed this app's VPN yet.")
         }
         CulvertCoreAdapter.requireValid(configText).destroy() // CONFIG_INVALID with kind/section/key/line
-        options.getStringOrNull("tunnelName")?.let { TunnelPreferences.setTunnelName(context, it) }
+        (options["tunnelName"] as? String)?.let { TunnelPreferences.setTunnelName(context, it) }
         // Per-app rules arrive inside the config (IncludedApplications/ExcludedApplications, see src/index.ts).
         TunnelPreferences.saveTunnel(context, configText)
         TunnelStatusStore.report("connecting")
@@ -91,7 +109,7 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
         null
     }
 
-    fun disconnect(promise: Promise) = background(promise) {
+    fun disconnect(promise: Reply) = background(promise) {
         if (TunnelStatusStore.current().state != "disconnected") {
             TunnelStatusStore.report("disconnecting")
             context.startService(Intent(context, CulvertReactVpnService::class.java).setAction(CulvertReactVpnService.ACTION_STOP))
@@ -99,38 +117,52 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
         null
     }
 
-    fun getStatus(promise: Promise) = background(promise) {
+    fun getStatus(promise: Reply) = background(promise) {
         Payloads.status(TunnelStatusStore.current(), consent.isGranted(context), TunnelPreferences.tunnelName(context))
     }
 
-    fun getStats(promise: Promise) = background(promise) {
+    fun getStats(promise: Reply) = background(promise) {
         TunnelStatusStore.statsProvider?.invoke() ?: Payloads.emptyStats()
     }
 
     // -- hotspot -----------------------------------------------------------
 
-    fun hotspotConnect(request: ReadableMap, promise: Promise) {
-        val options = request.getMapOrNull("options")
-        val joinOnce = options?.getBooleanOrNull("joinOnce") ?: false
-        val timeoutMs = options?.getIntOrNull("timeoutMs") ?: 30_000
+    fun hotspotConnect(request: Map<String, Any?>, promise: Reply) {
+        @Suppress("UNCHECKED_CAST")
+        val options = request["options"] as? Map<String, Any?>
+        val joinOnce = options?.get("joinOnce") == true
+        val timeoutMs = (options?.get("timeoutMs") as? Number)?.toInt() ?: 30_000
+        val text = request["text"] as? String
+        if (text != null && !joinOnce) {
+            // Parsed and translated natively by culvert-android: the password never visits JS.
+            background(promise) {
+                val (suggestions, ssid) = CulvertCoreAdapter.androidSuggestions(text)
+                hotspots.suggest(suggestions, ssid).toMap()
+            }
+            return
+        }
         val spec = try {
-            val text = request.getStringOrNull("text")
+            @Suppress("UNCHECKED_CAST")
+            val config = request["config"] as? Map<String, Any?>
             if (text != null) CulvertCoreAdapter.hotspotSpec(text)
-            else HotspotSpec.fromMap(request.getMapOrNull("config")?.toHashMap() ?: throw BridgeError(BridgeError.INVALID_ARGUMENT, "hotspotConnect needs text or config"))
+            else HotspotSpec.fromMap(config ?: throw BridgeError(BridgeError.INVALID_ARGUMENT, "hotspotConnect needs text or config"))
         } catch (e: BridgeError) {
-            reject(promise, e)
+            promise.reject(e)
             return
         }
         if (joinOnce) {
             hotspots.request(spec, timeoutMs) { result ->
-                result.fold({ promise.resolve(Arguments.makeNativeMap(it.toMap())) }, { reject(promise, it) })
+                result.fold(
+                    { promise.resolve(it.toMap()) },
+                    { promise.reject(it as? BridgeError ?: BridgeError.hotspot("unableToConnect", "The request failed.")) },
+                )
             }
         } else {
             background(promise) { hotspots.suggest(spec).toMap() }
         }
     }
 
-    fun hotspotCurrentSsid(promise: Promise) = background(promise) { SsidReader.read(context).toMap() }
+    fun hotspotCurrentSsid(promise: Reply) = background(promise) { SsidReader.read(context).toMap() }
 
     // -- events ------------------------------------------------------------
 
@@ -148,43 +180,29 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
         emit(EVENT_HANDSHAKE, Payloads.handshakeEvent(peer, type, attempts, atMs))
 
     private fun emit(name: String, body: Map<String, Any?>) {
-        if (jsListeners == 0 || !context.hasActiveReactInstance()) return
-        context.getJSModule(DeviceEventManagerModule.RCTDeviceEventEmitter::class.java).emit(name, Arguments.makeNativeMap(body))
+        if (jsListeners == 0) return
+        host.emit(name, body)
     }
 
-    override fun onActivityResult(activity: Activity, requestCode: Int, resultCode: Int, data: Intent?) {
+    /** Feed the host activity's results here (the VPN consent dialog's). */
+    fun onActivityResult(requestCode: Int, resultCode: Int) {
         consent.onActivityResult(requestCode, resultCode)
     }
 
-    override fun onNewIntent(intent: Intent) = Unit
-
     // -- helpers -----------------------------------------------------------
 
-    private fun background(promise: Promise, work: () -> Any?) {
+    private fun background(promise: Reply, work: () -> Map<String, Any?>?) {
         worker.execute {
             try {
-                when (val result = work()) {
-                    null, Unit -> promise.resolve(null)
-                    is Map<*, *> -> {
-                        @Suppress("UNCHECKED_CAST")
-                        promise.resolve(Arguments.makeNativeMap(result as Map<String, Any?>))
-                    }
-                    else -> promise.resolve(result)
-                }
+                promise.resolve(work())
             } catch (e: BridgeError) {
-                reject(promise, e)
+                promise.reject(e)
             } catch (e: RuntimeException) {
                 // Never let a bug crash the app's JS thread; report it instead. No message
                 // text from arbitrary exceptions: it could quote input.
-                reject(promise, BridgeError(BridgeError.UNKNOWN, "Internal error in react-native-culvert (${e.javaClass.simpleName})"))
+                promise.reject(BridgeError(BridgeError.UNKNOWN, "Internal error in react-native-culvert (${e.javaClass.simpleName})"))
             }
         }
-    }
-
-    private fun reject(promise: Promise, e: BridgeError) {
-        val info = e.userInfo
-        if (info != null) promise.reject(e.code, e.message, e, Arguments.makeNativeMap(info))
-        else promise.reject(e.code, e.message, e)
     }
 
     /** Event names, as `src/native.ts` listens for them. */
@@ -194,8 +212,3 @@ class CulvertModuleImpl(private val context: ReactApplicationContext) : Activity
         const val EVENT_HANDSHAKE = "CulvertHandshake"
     }
 }
-
-private fun ReadableMap.getStringOrNull(key: String): String? = if (hasKey(key) && !isNull(key)) getString(key) else null
-private fun ReadableMap.getBooleanOrNull(key: String): Boolean? = if (hasKey(key) && !isNull(key)) getBoolean(key) else null
-private fun ReadableMap.getIntOrNull(key: String): Int? = if (hasKey(key) && !isNull(key)) getInt(key) else null
-private fun ReadableMap.getMapOrNull(key: String): ReadableMap? = if (hasKey(key) && !isNull(key)) getMap(key) else null

@@ -48,11 +48,29 @@ class HotspotJoiner(private val context: Context) {
         val manager = wifi ?: throw BridgeError.hotspot("unableToConnect", "This device has no Wi-Fi service.")
         val current = SsidReader.read(context).ssid
         if (spec.ssid != null && current == spec.ssid) return Joined(alreadyConnected = true, method = "suggestion")
-        val suggestion = buildSuggestion(spec)
-        // Replace an earlier suggestion of the same network (its password may have changed).
-        manager.removeNetworkSuggestions(listOf(suggestion))
-        val status = manager.addNetworkSuggestions(listOf(suggestion))
-        failForSuggestionStatus(status)
+        return add(manager, listOf(buildSuggestion(spec)))
+    }
+
+    /**
+     * Adds suggestions built elsewhere (culvert-android's `HotspotConfig.toAndroidWifi()`).
+     * [ssid] is the first network's SSID, to report `alreadyConnected`.
+     *
+     * @throws BridgeError with a `HOTSPOT_` code.
+     */
+    fun suggest(suggestions: List<WifiNetworkSuggestion>, ssid: String?): Joined {
+        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.Q) {
+            throw BridgeError.hotspot("unavailableForOSVersion", "Joining networks needs Android 10 (API 29) or later.")
+        }
+        val manager = wifi ?: throw BridgeError.hotspot("unableToConnect", "This device has no Wi-Fi service.")
+        if (ssid != null && SsidReader.read(context).ssid == ssid) return Joined(alreadyConnected = true, method = "suggestion")
+        if (suggestions.isEmpty()) throw BridgeError.hotspot("invalidConfig", "The description contains no network Android can join.")
+        return add(manager, suggestions)
+    }
+
+    private fun add(manager: WifiManager, suggestions: List<WifiNetworkSuggestion>): Joined {
+        // Replace earlier suggestions of the same networks (a password may have changed).
+        manager.removeNetworkSuggestions(suggestions)
+        failForSuggestionStatus(manager.addNetworkSuggestions(suggestions))
         return Joined(alreadyConnected = false, method = "suggestion")
     }
 
