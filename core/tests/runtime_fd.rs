@@ -93,3 +93,44 @@ fn raw_ip_tun_fd() {
 fn apple_utun_framing() {
     run(TunFraming::AppleUtun);
 }
+
+#[test]
+fn a_closed_tun_device_is_reported_not_fatal() {
+    struct Events(std::sync::Mutex<Vec<culvert_core::runtime::TunnelEvent>>);
+    impl culvert_core::runtime::EventSink for Events {
+        fn on_event(&self, e: culvert_core::runtime::TunnelEvent) {
+            self.0.lock().unwrap().push(e);
+        }
+    }
+    let (ka, kb) = (PrivateKey::generate(), PrivateKey::generate());
+    let (ca, _) = configs(&ka, &kb);
+    // A stream pair: closing one end reads as end-of-file on the other, as a
+    // TUN device that went away.
+    let (os_a, tun_a) = std::os::unix::net::UnixStream::pair().unwrap();
+    let events = Arc::new(Events(Default::default()));
+    let hooks = Hooks {
+        events: Some(events.clone()),
+        ..Hooks::default()
+    };
+    let a = Tunnel::start(
+        ca,
+        PacketIo::Fd {
+            fd: OwnedFd::from(tun_a),
+            framing: TunFraming::RawIp,
+        },
+        hooks,
+    )
+    .unwrap();
+    drop(os_a);
+    assert!(wait_until(LIMIT, || {
+        events
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| matches!(e, culvert_core::runtime::TunnelEvent::Error { message } if message.contains("TUN")))
+    }));
+    // The loop is still alive and answers.
+    assert!(a.stats().is_ok());
+    a.stop().unwrap();
+}
