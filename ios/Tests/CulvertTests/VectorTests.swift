@@ -39,7 +39,7 @@ final class VectorTests: XCTestCase {
     }
 
     private func sectionName(_ section: ConfigSection?) -> String? {
-        switch section { case .interface?: return "Interface"; case .peer?: return "Peer"; case nil: return nil }
+        section.map { "\($0)" }
     }
 
     func testConfigsParseAsInRust() throws {
@@ -60,7 +60,7 @@ final class VectorTests: XCTestCase {
                 XCTAssertEqual(again.interfaceInfo(), config.interfaceInfo(), item.name)
             } catch let ConfigError.Invalid(kind, section, key, line, detail) {
                 XCTAssertEqual(rust["ok"].bool, false, "\(item.name): Swift rejected what Rust accepted: \(detail)")
-                XCTAssertEqual(kind.name, rust["error"]["kind"].string, item.name)
+                XCTAssertEqual("\(kind)", rust["error"]["kind"].string, item.name)
                 XCTAssertEqual(sectionName(section), rust["error"]["section"].string, item.name)
                 XCTAssertEqual(key, rust["error"]["key"].string, item.name)
                 XCTAssertEqual(line.map(Int.init), rust["error"]["line"].int, item.name)
@@ -83,16 +83,6 @@ final class VectorTests: XCTestCase {
         case .sae: return "sae"
         case .wpaSae: return "wpa_sae"
         case .eap: return "eap"
-        }
-    }
-
-    private func kindName(_ kind: HotspotErrorKind) -> String {
-        switch kind {
-        case .unrecognizedFormat: return "UNRECOGNIZED_FORMAT"
-        case .malformed: return "MALFORMED"
-        case .missingField: return "MISSING_FIELD"
-        case .invalidField: return "INVALID_FIELD"
-        case .unsupported: return "UNSUPPORTED"
         }
     }
 
@@ -127,7 +117,7 @@ final class VectorTests: XCTestCase {
             } catch let HotspotError.Invalid(kind, detail) {
                 rejected += 1
                 XCTAssertEqual(rust["ok"].bool, false, "\(item.name): Swift rejected what Rust accepted: \(detail)")
-                XCTAssertEqual(kindName(kind), rust["error"]["kind"].string, item.name)
+                XCTAssertEqual("\(kind)", rust["error"]["kind"].string, item.name)
             }
         }
         XCTAssertGreaterThan(accepted, 0)

@@ -46,37 +46,6 @@ extension CulvertAdapterError {
     }
 }
 
-extension ConfigErrorKind {
-    /// The kind as every platform spells it (`INVALID_KEY`, ...).
-    public var name: String {
-        switch self {
-        case .syntaxError: return "SYNTAX_ERROR"
-        case .unknownSection: return "UNKNOWN_SECTION"
-        case .unknownAttribute: return "UNKNOWN_ATTRIBUTE"
-        case .missingSection: return "MISSING_SECTION"
-        case .missingAttribute: return "MISSING_ATTRIBUTE"
-        case .invalidKey: return "INVALID_KEY"
-        case .invalidNumber: return "INVALID_NUMBER"
-        case .invalidValue: return "INVALID_VALUE"
-        case .duplicatePeer: return "DUPLICATE_PEER"
-        case .duplicateAttribute: return "DUPLICATE_ATTRIBUTE"
-        }
-    }
-}
-
-extension TunnelState {
-    /// Lower-case name (`connecting`, `connected`, ...), as in app-message replies.
-    public var name: String {
-        switch self {
-        case .connecting: return "connecting"
-        case .connected: return "connected"
-        case .reasserting: return "reasserting"
-        case .sleeping: return "sleeping"
-        case .stopped: return "stopped"
-        }
-    }
-}
-
 extension TunnelStatsSnapshot {
     /// Plain values of the Rust core's statistics.
     public init(_ stats: TunnelStats) {
