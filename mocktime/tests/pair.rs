@@ -371,8 +371,16 @@ fn unanswered_handshake_retries_then_gives_up() {
     let mut n = Net::pair();
     n.drop = Box::new(|_| true);
     ping_a_to_b(&mut n, b"into the void");
-    n.run_for(REKEY_ATTEMPT_TIME + Duration::from_secs(10));
     let kb = n.nodes[B].public();
+    // The handshake queue has fixed caps: 32 packets per peer, 2 KiB per packet.
+    for i in 0..40u8 {
+        ping_a_to_b(&mut n, &[i; 100]);
+    }
+    ping_a_to_b(&mut n, &[7; 3000]);
+    let s = n.nodes[A].stats(&kb);
+    assert_eq!(s.queued, culvert_core::proto::PEER_QUEUE_CAP);
+    assert_eq!(s.dropped.queue_full, 41 + 1 - 32);
+    n.run_for(REKEY_ATTEMPT_TIME + Duration::from_secs(10));
     let attempts: Vec<u32> = n.nodes[A]
         .events
         .iter()

@@ -52,6 +52,11 @@ use timers::{Due, PeerTimers};
 pub const PEER_QUEUE_CAP: usize = 32;
 /// Packets queued for all peers together while handshakes are in progress.
 pub const TOTAL_QUEUE_CAP: usize = 256;
+/// Largest packet queued while a handshake is in progress (larger ones are dropped
+/// and counted as `queue_full` until the session exists).
+pub const MAX_QUEUED_PACKET: usize = 2048;
+/// Compile-time bound on the bytes held by handshake queues (512 KiB).
+pub const MAX_QUEUED_BYTES: usize = TOTAL_QUEUE_CAP * MAX_QUEUED_PACKET;
 /// Bytes of datagrams waiting in [`Tunnel::poll_transmit`].
 pub const TRANSMIT_BUFFER_CAP: usize = 256 * 1024;
 /// Bytes of IP packets waiting in [`Tunnel::poll_tun`].
@@ -707,10 +712,15 @@ impl Tunnel {
         }
         // No session (or no endpoint yet): queue with fixed caps, then handshake.
         if !packet.is_empty() {
-            if peer.queue.len() >= PEER_QUEUE_CAP || *queued_total >= TOTAL_QUEUE_CAP {
+            if peer.queue.len() >= PEER_QUEUE_CAP
+                || *queued_total >= TOTAL_QUEUE_CAP
+                || packet.len() > MAX_QUEUED_PACKET
+            {
                 peer.dropped.queue_full += 1;
             } else {
-                let mut buf = pool.pop().unwrap_or_default();
+                let mut buf = pool
+                    .pop()
+                    .unwrap_or_else(|| Vec::with_capacity(MAX_QUEUED_PACKET));
                 buf.clear();
                 buf.extend_from_slice(packet);
                 peer.queue.push_back(buf);
