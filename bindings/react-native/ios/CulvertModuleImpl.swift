@@ -221,15 +221,17 @@ public final class CulvertModuleImpl: NSObject {
     }
 
     @objc public func hotspotCurrentSsid(_ resolve: @escaping CulvertResolve, reject: @escaping CulvertReject) {
-        if #available(iOS 14.0, *) {
-            NEHotspotNetwork.fetchCurrent { network in
-                if let network = network {
-                    return resolve(["ssid": network.ssid, "bssid": network.bssid])
+        loadManager { manager, _ in
+            // Apps with a VPN configuration installed need no location permission.
+            let exempt = manager != nil
+            Task {
+                switch await CurrentWiFi.fetch(exemptFromLocation: exempt) {
+                case .success(let network):
+                    resolve(["ssid": network.ssid, "bssid": network.bssid])
+                case .failure(let reason):
+                    resolve(HotspotMapping.unknownSsid(reason))
                 }
-                resolve(HotspotMapping.unknownSsidReason())
             }
-        } else {
-            resolve(["ssid": NSNull(), "reason": "unknown", "message": "Reading the SSID needs iOS 14 or later."])
         }
     }
 

@@ -3,7 +3,7 @@
 
 import Foundation
 import NetworkExtension
-import CoreLocation
+import Culvert
 
 enum HotspotMapping {
     /// A failure with a `HotspotErrorCode` reason.
@@ -91,23 +91,19 @@ enum HotspotMapping {
         }
     }
 
-    /// Why `NEHotspotNetwork.fetchCurrent` returned nil: it needs the "Access Wi-Fi
-    /// Information" entitlement and, unless the app configured the network or runs
-    /// the active VPN, location permission.
-    static func unknownSsidReason() -> [String: Any] {
+    /// The `hotspotCurrentSsid` answer for the Culvert package's diagnosis of a nil
+    /// `NEHotspotNetwork.fetchCurrent`, split further with the provisioning profile.
+    static func unknownSsid(_ reason: CurrentWiFiUnavailable) -> [String: Any] {
         let entitlementKey = "com.apple.developer.networking.wifi-info"
-        if !hasEntitlement(entitlementKey) {
-            return ["ssid": NSNull(), "reason": "entitlementMissing",
-                    "message": "Add the Access Wi-Fi Information capability (\(entitlementKey)) to the app."]
-        }
-        let status: CLAuthorizationStatus
-        if #available(iOS 14.0, *) { status = CLLocationManager().authorizationStatus } else { status = CLLocationManager.authorizationStatus() }
-        switch status {
-        case .authorizedAlways, .authorizedWhenInUse:
+        switch reason {
+        case .locationNotAuthorized, .reducedLocationAccuracy:
+            return ["ssid": NSNull(), "reason": "locationPermissionMissing", "message": reason.description]
+        case .missingEntitlementOrNotOnWiFi:
+            if !hasEntitlement(entitlementKey) {
+                return ["ssid": NSNull(), "reason": "entitlementMissing",
+                        "message": "Add the Access Wi-Fi Information capability (\(entitlementKey)) to the app."]
+            }
             return ["ssid": NSNull(), "reason": "notConnected", "message": "The device is not on a Wi-Fi network."]
-        default:
-            return ["ssid": NSNull(), "reason": "locationPermissionMissing",
-                    "message": "iOS reveals the Wi-Fi name only with location permission (When In Use is enough)."]
         }
     }
 
