@@ -22,6 +22,12 @@ final class DescriptorTests: XCTestCase {
         return (fds[0], fds[1])
     }
 
+    #if canImport(Glibc)
+    private let noSignal = Int32(MSG_NOSIGNAL)
+    #else
+    private let noSignal: Int32 = 0  // Darwin has no MSG_NOSIGNAL; datagram sends raise no SIGPIPE
+    #endif
+
     private func utunFrame(_ packet: Data) -> Data {
         Data([0, 0, 0, 2]) + packet   // AF_INET, big-endian, as utun prefixes IPv4
     }
@@ -73,7 +79,7 @@ final class DescriptorTests: XCTestCase {
         wait(for: [stopped], timeout: 15)
         // The tunnel closed its end: sending into "utun" now fails (peer gone).
         XCTAssertTrue(waitUntil(5) {
-            utunFrame(ping).withUnsafeBytes { send(system, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == -1
+            utunFrame(ping).withUnsafeBytes { send(system, $0.baseAddress, $0.count, noSignal) } == -1
         }, "stop() closes the descriptor the tunnel owned")
     }
 

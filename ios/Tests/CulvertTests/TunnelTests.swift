@@ -19,7 +19,11 @@ func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
 func freeUDPPort() -> UInt16 {
+    #if canImport(Glibc)
     let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_DGRAM, 0)
+    #endif
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)

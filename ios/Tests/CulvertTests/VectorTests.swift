@@ -34,7 +34,11 @@ final class VectorTests: XCTestCase {
     }
 
     private func oracle() throws -> Oracle {
-        let path = try XCTUnwrap(ProcessInfo.processInfo.environment["CULVERT_ORACLE"], "run through scripts/test-swift.sh")
+        // The Rust answers are recorded by scripts/test-swift.sh; a plain
+        // `swift test` (e.g. on a Mac) skips these comparisons.
+        guard let path = ProcessInfo.processInfo.environment["CULVERT_ORACLE"] else {
+            throw XCTSkip("CULVERT_ORACLE not set: run scripts/test-swift.sh for the Rust comparison")
+        }
         return try JSONDecoder().decode(Oracle.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
