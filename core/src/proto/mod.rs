@@ -236,6 +236,10 @@ pub struct Tunnel {
     peers: Vec<Option<Peer>>,
     by_key: HashMap<PublicKey, PeerSlot>,
     free_slots: Vec<PeerSlot>,
+    /// Random 24-bit mask XORed into every peer's session index, so indices on the
+    /// wire do not reveal peer order or count (boringtun numbers sessions
+    /// sequentially inside it).
+    index_mask: u32,
     routes: RoutingTable,
     /// Rate-limits handshakes before any DH (`verify_packet` in `handle_datagram`).
     limiter: Arc<RateLimiter>,
@@ -288,6 +292,10 @@ impl Tunnel {
             peers: Vec::new(),
             by_key: HashMap::new(),
             free_slots: Vec::new(),
+            index_mask: {
+                use rand_core::RngCore;
+                rand_core::OsRng.next_u32() & 0x00ff_ffff
+            },
             routes: RoutingTable::default(),
             transmits: OutQueue::new(TRANSMIT_BUFFER_CAP),
             tun_out: OutQueue::new(TUN_BUFFER_CAP),
@@ -390,7 +398,7 @@ impl Tunnel {
             x25519::PublicKey::from(*config.public_key.as_bytes()),
             config.preshared_key.as_ref().map(|k| *k.as_bytes()),
             None, // persistent keepalive is Culvert's (see `timers`)
-            slot,
+            slot ^ self.index_mask,
             Some(self.inner_limiter.clone()),
         );
         for net in &config.allowed_ips {
@@ -814,9 +822,9 @@ impl Tunnel {
                     }
                 }
             }
-            Ok(Packet::HandshakeResponse(p)) => p.receiver_idx >> 8,
-            Ok(Packet::PacketCookieReply(p)) => p.receiver_idx >> 8,
-            Ok(Packet::PacketData(p)) => p.receiver_idx >> 8,
+            Ok(Packet::HandshakeResponse(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
+            Ok(Packet::PacketCookieReply(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
+            Ok(Packet::PacketData(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
             Err(TunnResult::WriteToNetwork(reply)) => {
                 let len = reply.len();
                 self.dropped.rate_limited += 1;
