@@ -348,3 +348,66 @@ fn bulk_transfer_through_batched_sockets_arrives_intact_and_in_order() {
     let s = a.tunnel.stats().unwrap();
     assert_eq!(s.dropped.queue_full, 0);
 }
+
+/// Answers each lookup of a name with the next address in its list (the last one repeats).
+struct ChangingResolver {
+    answers: std::sync::Mutex<Vec<std::net::IpAddr>>,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl culvert_core::runtime::Resolver for ChangingResolver {
+    fn resolve(&self, _host: &str) -> Result<Vec<std::net::IpAddr>, String> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let mut a = self.answers.lock().unwrap();
+        let ip = if a.len() > 1 { a.remove(0) } else { a[0] };
+        Ok(vec![ip])
+    }
+}
+
+#[test]
+fn failing_handshakes_re_resolve_the_endpoint() {
+    // B's peer A is a host name. Nobody listens on A's port at first, so B's
+    // initiations go unanswered; after 3 attempts (10 s) B resolves the name again
+    // (dynamic DNS). Only then does A come up, and B connects without a restart.
+    let (ka, kb) = (PrivateKey::generate(), PrivateKey::generate());
+    let (mut ca, cb) = configs(&ka, &kb);
+    let port = std::net::UdpSocket::bind("0.0.0.0:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    ca.interface.listen_port = Some(port);
+    let mut config_b = cb(port);
+    config_b.peers[0].endpoint.as_mut().unwrap().host = EndpointHost::Name("dyn.test".into());
+    let resolver = Arc::new(ChangingResolver {
+        answers: std::sync::Mutex::new(vec![
+            "127.0.0.1".parse().unwrap(),
+            "127.0.0.3".parse().unwrap(),
+        ]),
+        calls: Default::default(),
+    });
+    let b = start(
+        config_b,
+        Hooks {
+            resolver: Some(resolver.clone()),
+            ..Hooks::default()
+        },
+    );
+    let out = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"after re-resolving");
+    b.tunnel.send_packets(vec![out.clone()]).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(20), || resolver
+            .calls
+            .load(Ordering::SeqCst)
+            >= 2),
+        "resolved again after failing handshakes"
+    );
+    assert!(b
+        .events
+        .any(|e| matches!(e, TunnelEvent::HandshakeFailing { attempts, .. } if *attempts >= 3)));
+    let a = start(ca, Hooks::default());
+    assert!(
+        wait_until(Duration::from_secs(15), || a.sink.contains(&out)),
+        "delivered once A is up"
+    );
+}

@@ -445,21 +445,27 @@ impl Tunnel {
     }
 
     /// Sets where `key`'s packets go (a resolved host name). `None` forgets it.
-    /// Starts a handshake if packets are waiting or the peer has persistent keepalive.
+    /// When the address changes and packets are waiting, a handshake is in flight
+    /// or the peer has persistent keepalive, a handshake starts to the new address.
     pub fn set_endpoint(&mut self, key: &PublicKey, endpoint: Option<SocketAddr>, now: Instant) {
         let Some(&slot) = self.by_key.get(key) else {
             return;
         };
-        let waiting = match self.peer_mut(slot) {
+        let wanted = match self.peer_mut(slot) {
             Some(peer) => {
+                let changed = peer.config.endpoint != endpoint;
                 peer.config.endpoint = endpoint;
-                !peer.queue.is_empty() || peer.config.persistent_keepalive.is_some()
+                changed
+                    && (!peer.queue.is_empty()
+                        || peer.config.persistent_keepalive.is_some()
+                        || peer.timers.handshake_in_flight())
             }
             None => return,
         };
-        if waiting && endpoint.is_some() {
+        if wanted && endpoint.is_some() {
+            // A (re)started handshake to the new address, not the next retry in 5 s.
             self.refresh(slot, now);
-            self.send_to_peer(slot, &[], now);
+            self.initiate(slot, now, true);
         }
     }
 
