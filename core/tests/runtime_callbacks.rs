@@ -165,6 +165,14 @@ fn sleep_and_wake() {
     assert!(wait_until(LIMIT, || a.sink.contains(&out)));
     b.tunnel.sleep().unwrap();
     assert!(wait_until(LIMIT, || b.tunnel.state() == TunnelState::Sleeping));
+    // Woken right away, the fresh session is kept (no racing handshake).
+    b.tunnel.wake().unwrap();
+    assert!(wait_until(LIMIT, || b.tunnel.state() == TunnelState::Connected));
+    assert_eq!(b.tunnel.stats().unwrap().peers[0].handshakes, 1);
+    // Asleep for longer than REKEY_TIMEOUT (5 s): wake forces a fresh handshake.
+    b.tunnel.sleep().unwrap();
+    let asleep = std::time::Instant::now();
+    assert!(wait_until(LIMIT, || asleep.elapsed() > Duration::from_millis(5_200)));
     b.tunnel.wake().unwrap();
     assert!(
         wait_until(LIMIT, || b.tunnel.stats().unwrap().peers[0].handshakes >= 2),

@@ -109,8 +109,12 @@ fuzz_target!(|data: &[u8]| {
             }
             _ => match arg % 4 {
                 0 => p.a.sleep(),
-                1 => p.a.wake(p.now),
-                2 => p.a.force_handshake(p.now),
+                1 => {
+                    let _ = p.a.wake(p.now);
+                }
+                2 => {
+                    let _ = p.a.force_handshake(p.now);
+                }
                 _ => {
                     let _ = p.a.set_peers(
                         vec![peer(&p.kb, p.b_addr, &["10.0.0.2/32", "10.9.0.0/16"])],

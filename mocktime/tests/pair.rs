@@ -556,3 +556,34 @@ fn a_thousand_peers_route_by_longest_prefix() {
         assert_eq!(n.nodes[s].delivered, vec![p], "spoke {i}");
     }
 }
+
+#[test]
+fn wake_does_not_race_a_handshake_that_just_completed() {
+    // A is frozen past key expiry; on resume B's initiation is waiting for it and
+    // completes first. wake() then must not force a second handshake at once.
+    let mut n = Net::pair();
+    handshake(&mut n);
+    n.run_for(Duration::from_secs(15));
+    n.nodes[A].tunnel.sleep();
+    n.run_for(Duration::from_secs(200));
+    let kb = n.nodes[B].public();
+    let before = n.nodes[A].stats(&kb).handshakes;
+    // B has traffic for A: it initiates; A answers while still "asleep".
+    let to_a = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"wake up");
+    n.send_ip(B, &to_a);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[A].stats(&kb).handshakes, before + 1);
+    let sent = n.nodes[A].sent;
+    n.nodes[A].tunnel.wake(now());
+    n.collect(A);
+    assert_eq!(
+        n.nodes[A].sent, sent,
+        "no initiation racing the fresh session"
+    );
+    // And A's reply flows on the fresh session.
+    let back = ipv4([10, 0, 0, 1], [10, 0, 0, 2], b"awake");
+    n.send_ip(A, &back);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&back));
+    assert_eq!(n.nodes[A].delivered.last(), Some(&to_a));
+}

@@ -488,11 +488,23 @@ impl Tunnel {
 
     /// Sends a fresh handshake initiation to every peer that has an endpoint and
     /// either a session, packets waiting or persistent keepalive (after a wake-up or
-    /// a network change, when the old path may be dead).
-    pub fn force_handshake(&mut self, now: Instant) {
+    /// a network change, when the old path may be dead). Returns how many started.
+    pub fn force_handshake(&mut self, now: Instant) -> usize {
+        self.force_handshakes(now, None)
+    }
+
+    /// `force_handshake`, skipping peers with a handshake completed or an initiation
+    /// sent at or after `since` (their path is known to work, or a retry is coming).
+    fn force_handshakes(&mut self, now: Instant, since: Option<Instant>) -> usize {
+        let mut started = 0;
         for slot in 0..self.peers.len() as PeerSlot {
             let wanted = self.peer(slot).is_some_and(|p| {
-                p.config.endpoint.is_some()
+                let fresh = since.is_some_and(|since| {
+                    p.last_handshake.is_some_and(|t| t >= since)
+                        || p.timers.initiation_sent_at().is_some_and(|t| t >= since)
+                });
+                !fresh
+                    && p.config.endpoint.is_some()
                     && (p.timers.has_keys()
                         || p.timers.handshake_in_flight()
                         || !p.queue.is_empty()
@@ -501,8 +513,10 @@ impl Tunnel {
             if wanted {
                 self.refresh(slot, now);
                 self.initiate(slot, now, true);
+                started += 1;
             }
         }
+        started
     }
 
     /// The device sleeps: [`Tunnel::poll_timeout`] returns `None` until [`Tunnel::wake`].
@@ -510,10 +524,15 @@ impl Tunnel {
         self.sleeping = true;
     }
 
-    /// The device woke up: timers resume and every active peer re-handshakes.
-    pub fn wake(&mut self, now: Instant) {
+    /// The device woke up: timers resume and every active peer re-handshakes,
+    /// except peers that completed a handshake (or sent an initiation) in the last
+    /// REKEY_TIMEOUT — typically a peer's initiation that was waiting in the socket
+    /// when the process resumed. Forcing another would race it (wireguard-go
+    /// ignores an initiation that follows its own too closely). Returns how many
+    /// handshakes started.
+    pub fn wake(&mut self, now: Instant) -> usize {
         self.sleeping = false;
-        self.force_handshake(now);
+        self.force_handshakes(now, now.checked_sub(timers::REKEY_TIMEOUT))
     }
 
     /// Whether [`Tunnel::sleep`] is in effect.

@@ -141,6 +141,11 @@ impl PeerTimers {
         self.init_sent.is_some()
     }
 
+    /// When the unanswered initiation was sent, if one is in flight.
+    pub(crate) fn initiation_sent_at(&self) -> Option<Instant> {
+        self.init_sent
+    }
+
     /// Whether the peer holds a session made since the last key wipe.
     pub(crate) fn has_keys(&self) -> bool {
         self.has_keys

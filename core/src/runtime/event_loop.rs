@@ -344,13 +344,14 @@ impl Loop {
                     self.set_state(TunnelState::Sleeping);
                 }
                 Command::Wake => {
-                    self.proto.wake(now);
+                    let started = self.proto.wake(now);
                     self.flush();
                     self.resolve_all(now);
-                    let next = if self.ever_connected {
-                        TunnelState::Reasserting
-                    } else {
-                        TunnelState::Connecting
+                    let next = match (self.ever_connected, started) {
+                        (false, _) => TunnelState::Connecting,
+                        // Every session is fresh (made just before wake()).
+                        (true, 0) => TunnelState::Connected,
+                        (true, _) => TunnelState::Reasserting,
                     };
                     self.set_state(next);
                 }
@@ -391,7 +392,7 @@ impl Loop {
         self.ipv6_only = self.hooks.assume_ipv6_only || self.sockets.v4.is_none();
         self.nat64 = self.hooks.nat64_prefix;
         if self.state != TunnelState::Sleeping {
-            self.proto.force_handshake(now);
+            let _ = self.proto.force_handshake(now);
             self.flush();
         }
         self.resolve_all(now);
