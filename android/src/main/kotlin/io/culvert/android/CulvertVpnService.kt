@@ -45,6 +45,7 @@ abstract class CulvertVpnService : VpnService() {
 
     @Volatile
     private var underlying: Network? = null
+    private var hadNetwork = false
 
     @Volatile
     private var running: Tunnel? = null
@@ -179,6 +180,7 @@ abstract class CulvertVpnService : VpnService() {
         }
         networkCallback?.let { cb ->
             networkCallback = null
+            hadNetwork = false
             try {
                 connectivity?.unregisterNetworkCallback(cb)
             } catch (e: IllegalArgumentException) {
@@ -229,10 +231,12 @@ abstract class CulvertVpnService : VpnService() {
 
     private fun switchTo(network: Network) {
         if (network == underlying) return
-        val first = underlying == null && running == null
+        // The first network after start is the one the sockets were just bound on.
+        val moved = hadNetwork
+        hadNetwork = true
         underlying = network
         setUnderlyingNetworks(arrayOf(network))
-        if (!first) networkChanged()
+        if (moved) networkChanged()
     }
 
     private fun networkChanged() {
