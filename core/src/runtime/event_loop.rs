@@ -391,12 +391,13 @@ impl Loop {
         }
         self.ipv6_only = self.hooks.assume_ipv6_only || self.sockets.v4.is_none();
         self.nat64 = self.hooks.nat64_prefix;
+        let mut started = 0;
         if self.state != TunnelState::Sleeping {
-            let _ = self.proto.force_handshake(now);
+            started = self.proto.force_handshake(now);
             self.flush();
         }
         self.resolve_all(now);
-        if self.ever_connected && self.state != TunnelState::Sleeping {
+        if self.ever_connected && started > 0 && self.state != TunnelState::Sleeping {
             self.set_state(TunnelState::Reasserting);
         }
     }
