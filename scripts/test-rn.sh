@@ -14,6 +14,9 @@
 #     classes that extend them are parsed, not compiled);
 #   - Swift: every .swift file (bridge, example extension) parsed with
 #     tree-sitter-swift.
+#   - the native→JS contract: error codes, hotspot reasons and state strings in
+#     the Kotlin/Swift sources are ones the TS layer knows (Jest, static), and the
+#     compiled Android payload builders' output, run on the JVM, maps correctly.
 # Ends with one `N passed, M failed` line.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT/bindings/react-native" || { summary 0 1; exit 1; }
@@ -92,16 +95,43 @@ elif [ ! -f "$FFI_KT" ]; then
 else
     out="$ROOT/build/rn-kotlin"; mkdir -p "$out"
     key=$( { echo "$KOTLIN_HOME $ANDROID_JAR $JNA_JAR"; cat "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT"; } | sha256sum | cut -d' ' -f1)
-    if [ "$(cat "$out/stamp" 2>/dev/null)" = "$key" ]; then
+    if [ "$(cat "$out/stamp" 2>/dev/null)" = "$key" ] && [ -d "$out/classes" ]; then
         pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34) (unchanged since the last successful compile)"
-    elif JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR" \
-            -d "$work/kotlin-classes" "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
+    elif rm -rf "$out/classes" && JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR" \
+            -d "$out/classes" "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
         echo "$key" >"$out/stamp"
         pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34)"
     else
         rm -f "$out/stamp"
         cat "$work/kotlinc.log"; fail "kotlinc: bridge files against android-all + io.culvert"
     fi
+fi
+
+# 6. The native→JS contract: the compiled Android payload code prints what it
+#    sends (scripts/contract/PayloadContract.kt, run on the JVM) and the TS
+#    mapping reads it back (src/__tests__/contract.test.ts, runtime part).
+if [ -f "$ROOT/build/rn-kotlin/stamp" ] && [ -d "$ROOT/build/rn-kotlin/classes" ]; then
+    classes="$ROOT/build/rn-kotlin/classes"
+    if JAVA_OPTS="-Xmx800m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$classes:$ANDROID_JAR" \
+            -d "$work/contract" scripts/contract/PayloadContract.kt >"$work/contract-kotlinc.log" 2>&1 &&
+        java -cp "$work/contract:$classes:$ANDROID_JAR:$KOTLIN_HOME/lib/kotlin-stdlib.jar" PayloadContractKt \
+            >"$work/payloads.json" 2>"$work/contract-run.log"; then
+        CULVERT_RN_PAYLOADS="$work/payloads.json" npx --no-install jest --ci --silent --json \
+            --outputFile="$work/jest-contract.json" src/__tests__/contract.test.ts -t 'Android bridge payloads' \
+            >"$work/jest-contract.log" 2>&1
+        read -r cp cf < <(node -e '
+            const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+            console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);
+        ' "$work/jest-contract.json" 2>/dev/null || echo "0 1")
+        echo "contract (Kotlin payloads → TS mapping): $cp passed, $cf failed"
+        [ "$cf" -gt 0 ] && cat "$work/jest-contract.log"
+        [ "$cp" -eq 0 ] && [ "$cf" -eq 0 ] && cf=1
+        P=$((P + cp)); F=$((F + cf))
+    else
+        cat "$work/contract-kotlinc.log" "$work/contract-run.log"; fail "contract: PayloadContract.kt did not compile or run"
+    fi
+else
+    fail "contract: no compiled Android classes (see the kotlinc step)"
 fi
 
 mapfile -t ALL_KT < <(find android -name '*.kt' | sort)
