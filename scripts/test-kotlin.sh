@@ -17,6 +17,14 @@ if [ -z "${CULVERT_SKIP_SETUP:-}" ]; then
 fi
 bash scripts/bindings.sh --kotlin-only || fail "building the library or generating bindings failed"
 
+# The Android variant too (as android/build-aar.sh generates it; not compiled here:
+# it imports androidx.annotation, which is not on Maven Central): checked by BindingsVariantTest.
+ANDROID_BINDINGS="$ROOT/build/bindings/kotlin-android"
+rm -rf "$ANDROID_BINDINGS"
+"$ROOT/target/debug/uniffi-bindgen" generate --library "$ROOT/target/debug/libculvert_ffi.so" --language kotlin \
+    --config "$ROOT/bindings/ffi/uniffi-android.toml" --out-dir "$ANDROID_BINDINGS" --no-format >/dev/null ||
+    fail "generating the Android variant of the bindings failed"
+
 jar() { echo "$KOTLIN_JARS/$1"; }
 ANDROID_JAR=$(jar "android-all-${ANDROID_ALL##*:}.jar")
 KLIB="$KOTLIN_HOME/lib"
@@ -56,7 +64,7 @@ CLASSES="$OUT/test"
 # Conformance vectors: $CULVERT_SHARED_DIR/vectors or ../shared/vectors beside the repo.
 VECTORS="${CULVERT_SHARED_DIR:-$ROOT/../shared}/vectors"
 [ -d "$VECTORS" ] || VECTORS="$ROOT/../../shared/vectors" # a worktree under /work/wt
-export CULVERT_JAVA_PROPS="-Dculvert.vectors=$VECTORS"
+export CULVERT_JAVA_PROPS="-Dculvert.vectors=$VECTORS -Dculvert.bindings.jvm=$ROOT/build/bindings/kotlin -Dculvert.bindings.android=$ANDROID_BINDINGS"
 
 RUNTIME_CP="$OUT/test:$OUT/main:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
 LIBDIR="$ROOT/target/debug"
