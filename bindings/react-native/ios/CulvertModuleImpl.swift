@@ -83,6 +83,7 @@ public final class CulvertModuleImpl: NSObject {
             guard error == nil, let manager = manager, let proto = manager.protocolConfiguration as? NETunnelProviderProtocol else {
                 return reject("VPN_NOT_PREPARED", "Call prepare() first: no VPN configuration is installed for this app.", nil)
             }
+            self.adopt(manager)
             do {
                 let old = proto.passwordReference
                 // The same store the extension's CulvertTunnelAdapter reads (passwordReference).
@@ -239,6 +240,11 @@ public final class CulvertModuleImpl: NSObject {
 
     @objc public func addListener(_ eventName: String) {
         listeners += 1
+        // Follow the installed configuration's status even if prepare() ran in an
+        // earlier launch of the app.
+        if manager == nil {
+            loadManager { manager, _ in if let manager = manager { self.adopt(manager) } }
+        }
     }
 
     @objc public func removeListeners(_ count: Double) {
