@@ -17,6 +17,13 @@
 //! Names fixed for every binding (see `uniffi.toml`): library `culvert_ffi`,
 //! Kotlin package `io.culvert`, Swift module `Culvert`, FFI module `CulvertFFI`.
 
+// The panic barrier catches unwinding panics; with `panic = "abort"` a bug would
+// kill the app's process instead of arriving as a typed `Internal` error.
+#[cfg(panic = "abort")]
+compile_error!(
+    "culvert-ffi must be built with panic = \"unwind\" (the FFI panic barrier needs it)"
+);
+
 uniffi::setup_scaffolding!();
 
 pub mod config;
