@@ -31,7 +31,7 @@ KLIB="$KOTLIN_HOME/lib"
 TEST_LIBS="$(jar jna-5.19.1.jar):$(jar junit-4.13.2.jar):$(jar hamcrest-core-1.3.jar):$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar:$KLIB/kotlinx-coroutines-core-jvm.jar"
 for f in ${TEST_LIBS//:/ } "$ANDROID_JAR"; do [ -f "$f" ] || fail "missing $f (run scripts/setup.d/20-kotlin.sh)"; done
 
-# Two kotlinc runs, each skipped when its sources (and classpath) did not change:
+# Three kotlinc runs, each skipped when its sources (and classpath) did not change:
 # 1. the library: hand-written android/src/main + the generated JVM-variant bindings;
 # 2. the JVM tests, against 1.
 OUT="$ROOT/build/kotlin"
@@ -59,6 +59,9 @@ mapfile -t TEST_SOURCES < <(find android/src/test/kotlin -name '*.kt' | sort)
 # Both compile against android-all: the real Android framework API (API 34).
 compile main "$TEST_LIBS:$ANDROID_JAR" "" "${MAIN_SOURCES[@]}" || fail "kotlinc failed (library sources)"
 compile test "$OUT/main:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${TEST_SOURCES[@]}" || fail "kotlinc failed (tests)"
+# 3. the example app (examples/android), against 1: it must keep compiling.
+mapfile -t EXAMPLE_SOURCES < <(find examples/android -name '*.kt' | sort)
+compile example "$OUT/main:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${EXAMPLE_SOURCES[@]}" || fail "kotlinc failed (examples/android)"
 CLASSES="$OUT/test"
 
 # Conformance vectors: $CULVERT_SHARED_DIR/vectors or ../shared/vectors beside the repo.
