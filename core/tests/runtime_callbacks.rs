@@ -419,3 +419,39 @@ fn failing_handshakes_re_resolve_the_endpoint() {
         "delivered once A is up"
     );
 }
+
+#[test]
+fn send_packets_reports_what_overflowed_its_queue() {
+    use culvert_core::runtime::INBOUND_QUEUE_CAP;
+    let (a, _b) = pair();
+    // Packets for no route: the loop drops them (counted as no_route) once it runs.
+    let packet = |i: usize| {
+        let mut p = vec![0u8; 28];
+        p[0] = 0x45;
+        p[3] = 28;
+        p[12..16].copy_from_slice(&[10, 0, 0, 1]);
+        p[16..20].copy_from_slice(&[203, 0, 113, (i % 250) as u8]);
+        p
+    };
+    let excess = 10;
+    let batch: Vec<Vec<u8>> = (0..INBOUND_QUEUE_CAP + excess).map(packet).collect();
+    // One call holds the queue's lock: a fresh tunnel's empty queue takes exactly the cap.
+    assert_eq!(
+        a.tunnel.send_packets(batch),
+        Err(RuntimeError::QueueFull {
+            accepted: INBOUND_QUEUE_CAP
+        })
+    );
+    // The loop drains the accepted ones (no route), the overflow is counted apart,
+    // and a small batch is accepted again.
+    let drained = |a: &Side| {
+        let d = a.tunnel.stats().unwrap().dropped;
+        d.no_route >= INBOUND_QUEUE_CAP as u64
+    };
+    assert!(wait_until(LIMIT, || drained(&a)), "the queue never drained");
+    let dropped = a.tunnel.stats().unwrap().dropped;
+    assert_eq!(dropped.queue_full, excess as u64, "{dropped:?}");
+    assert_eq!(dropped.no_route, INBOUND_QUEUE_CAP as u64, "{dropped:?}");
+    assert_eq!(a.tunnel.send_packets(vec![packet(1)]), Ok(()));
+    assert_eq!(a.tunnel.send_packets(Vec::new()), Ok(()));
+}

@@ -587,3 +587,95 @@ fn wake_does_not_race_a_handshake_that_just_completed() {
     assert_eq!(n.nodes[B].delivered.last(), Some(&back));
     assert_eq!(n.nodes[A].delivered.last(), Some(&to_a));
 }
+
+#[test]
+fn a_burst_of_peer_initiations_does_not_starve_the_response_to_ours() {
+    // Drill "frozen past key expiry": B's retried initiations queued up in A's
+    // socket while A was stopped; A answers them all at once, then starts its own
+    // handshake (network change, or wake). B's response comes from the source of
+    // the burst: the per-source limit on initiations must not drop it (it did:
+    // A then waited REKEY_TIMEOUT, 5 s, to retry).
+    let mut n = Net::pair();
+    handshake(&mut n);
+    n.run_for(Duration::from_secs(15));
+    let kb = n.nodes[B].public();
+    let from_b = n.nodes[B].addr;
+    let burst_len = culvert_core::proto::source_limit::SOURCE_BURST as usize;
+    let mut burst = Vec::new();
+    for _ in 0..burst_len {
+        assert_eq!(n.nodes[B].tunnel.force_handshake(now()), 1);
+        while let Some(tx) = n.nodes[B].tunnel.poll_transmit() {
+            burst.push(tx.payload.to_vec());
+        }
+    }
+    assert_eq!(burst.len(), burst_len);
+    for d in &burst {
+        n.inject(A, from_b, d);
+    }
+    let limited = n.nodes[A].tunnel.dropped().rate_limited;
+    assert_eq!(limited, 0, "the burst itself is within the limit");
+    let before = n.nodes[A].stats(&kb).handshakes;
+    assert_eq!(n.nodes[A].tunnel.force_handshake(now()), 1);
+    n.collect(A);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(
+        n.nodes[A].tunnel.dropped().rate_limited,
+        0,
+        "B's response to A's initiation was rate-limited"
+    );
+    assert_eq!(
+        n.nodes[B].tunnel.dropped().rate_limited,
+        0,
+        "A's initiation after its burst of responses was rate-limited"
+    );
+    assert_eq!(
+        n.nodes[A].stats(&kb).handshakes,
+        before + 1,
+        "A's own handshake completed in one round trip"
+    );
+    let p = ping_a_to_b(&mut n, b"after the burst");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
+}
+
+#[test]
+fn duplicates_and_packets_older_than_the_window_are_counted_apart() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let (ka, from_a) = (n.nodes[A].public(), n.nodes[A].addr);
+    // Hold back A's next data packet; record the ones that pass.
+    let held: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
+    let passed: Rc<RefCell<Vec<Vec<u8>>>> = Rc::default();
+    let (h, p) = (held.clone(), passed.clone());
+    n.drop = Box::new(move |d| {
+        if d.from != from_a || d.payload[0] != 4 {
+            return false;
+        }
+        if h.borrow().is_empty() {
+            h.borrow_mut().push(d.payload.clone());
+            return true;
+        }
+        p.borrow_mut().push(d.payload.clone());
+        false
+    });
+    for i in 0..1101u32 {
+        ping_a_to_b(&mut n, &i.to_be_bytes());
+        if i % 100 == 99 {
+            n.settle(Duration::from_secs(1));
+        }
+    }
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.len(), 1 + 1100, "all but the held one");
+    assert_eq!(passed.borrow().len(), 1100);
+    // The held packet is now 1,100 packets behind the newest: outside the window.
+    let old = held.borrow()[0].clone();
+    n.inject(B, from_a, &old);
+    // A packet received before, delivered again: a duplicate.
+    let dup = passed.borrow()[1095].clone();
+    n.inject(B, from_a, &dup);
+    let d = n.nodes[B].stats(&ka).dropped;
+    assert_eq!((d.too_old, d.replay), (1, 1), "{d:?}");
+    assert_eq!(n.nodes[B].delivered.len(), 1101, "neither was delivered");
+}

@@ -78,7 +78,7 @@ impl From<rt::RuntimeError> for TunnelError {
             rt::RuntimeError::Io(_) | rt::RuntimeError::Protect(_) => {
                 TunnelError::Network { detail }
             }
-            rt::RuntimeError::QueueFull => TunnelError::Busy { detail },
+            rt::RuntimeError::QueueFull { .. } => TunnelError::Busy { detail },
             rt::RuntimeError::WrongIoMode(_) => TunnelError::WrongMode { detail },
             _ => TunnelError::Internal { detail },
         }
@@ -189,8 +189,11 @@ pub struct DropCounts {
     pub no_route: u64,
     /// Packets dropped because a fixed-size queue was full.
     pub queue_full: u64,
-    /// Replays and datagrams outside the replay window.
+    /// Replays: datagrams whose counter was already received (duplicates).
     pub replay: u64,
+    /// Datagrams older than the 1,024-packet replay window (heavy reordering on
+    /// the path, or a late replay).
+    pub too_old: u64,
     /// Packets for a peer with no endpoint or session.
     pub no_session: u64,
     /// Handshakes answered with a cookie or dropped under load.
@@ -262,6 +265,7 @@ impl From<rt::TunnelStats> for TunnelStats {
                         no_route: p.dropped.no_route,
                         queue_full: p.dropped.queue_full,
                         replay: p.dropped.replay,
+                        too_old: p.dropped.too_old,
                         no_session: p.dropped.no_session,
                         rate_limited: p.dropped.rate_limited,
                     },
@@ -540,7 +544,10 @@ impl Tunnel {
         guard(|| Ok(self.inner.update(config.inner.clone())?))
     }
 
-    /// Outbound IP packets from the OS, in one batch (callback mode only).
+    /// Outbound IP packets from the OS, in one batch (callback mode only). If
+    /// Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+    /// the rest dropped and counted (`queue_full`), and the call fails with `Busy`
+    /// whose detail says how many of the batch were accepted.
     pub fn send_packets(&self, packets: Vec<Vec<u8>>) -> Result<(), TunnelError> {
         guard(|| Ok(self.inner.send_packets(packets)?))
     }
@@ -591,10 +598,15 @@ mod tests {
             TunnelError::from(rt::RuntimeError::Protect("x".into())),
             TunnelError::Network { .. }
         ));
-        assert!(matches!(
-            TunnelError::from(rt::RuntimeError::QueueFull),
-            TunnelError::Busy { .. }
-        ));
+        match TunnelError::from(rt::RuntimeError::QueueFull { accepted: 3 }) {
+            TunnelError::Busy { detail } => {
+                assert!(
+                    detail.contains("3 packet(s) of the batch accepted"),
+                    "{detail}"
+                )
+            }
+            other => panic!("QueueFull mapped to {other:?}"),
+        }
         assert!(matches!(
             TunnelError::from(rt::RuntimeError::WrongIoMode("x".into())),
             TunnelError::WrongMode { .. }

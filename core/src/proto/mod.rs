@@ -92,8 +92,12 @@ pub struct DropCounts {
     pub no_route: u64,
     /// Packets dropped because a fixed-size queue or buffer was full.
     pub queue_full: u64,
-    /// Datagrams rejected as replays or outside the replay window.
+    /// Datagrams rejected as replays: a counter already received (a duplicate).
     pub replay: u64,
+    /// Datagrams older than the replay window (more than 1,024 packets behind the
+    /// newest received; boringtun's window): heavy reordering on the path, or a
+    /// late replay. Counted apart from `replay` so window misses show in the field.
+    pub too_old: u64,
     /// Datagrams for a session that does not exist (any more).
     pub no_session: u64,
     /// Handshake messages over the per-source limit (dropped) or answered with a
@@ -246,8 +250,14 @@ pub struct Tunnel {
     /// Given to every `Tunn`: checks MAC1 again but never limits (limit = u64::MAX),
     /// so boringtun does not count each handshake twice.
     inner_limiter: Arc<RateLimiter>,
-    /// Per-source token buckets in front of `limiter`.
-    source_limiter: SourceLimiter,
+    /// Per-source token buckets for handshake initiations, in front of `limiter`.
+    init_limiter: SourceLimiter,
+    /// Per-source token buckets for handshake responses, apart from initiations:
+    /// a peer's burst of queued initiations (it retried while we were frozen or
+    /// offline) must not cost us its response to our own initiation, nor the
+    /// other way round. A response costs no DH unless it answers our in-flight
+    /// initiation (boringtun matches its receiver index first).
+    response_limiter: SourceLimiter,
     transmits: OutQueue<SocketAddr>,
     tun_out: OutQueue<()>,
     events: VecDeque<Event>,
@@ -286,7 +296,8 @@ impl Tunnel {
         Tunnel {
             limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
             inner_limiter: Arc::new(RateLimiter::new(&public, u64::MAX)),
-            source_limiter: SourceLimiter::new(),
+            init_limiter: SourceLimiter::new(),
+            response_limiter: SourceLimiter::new(),
             private,
             public,
             peers: Vec::new(),
@@ -816,7 +827,12 @@ impl Tunnel {
     pub fn handle_datagram(&mut self, from: SocketAddr, datagram: &[u8], now: Instant) {
         let ty = msg_type(datagram);
         if ty == MSG_INIT || ty == MSG_RESPONSE {
-            if !self.source_limiter.allow(from.ip(), now) {
+            let limiter = if ty == MSG_INIT {
+                &mut self.init_limiter
+            } else {
+                &mut self.response_limiter
+            };
+            if !limiter.allow(from.ip(), now) {
                 self.dropped.rate_limited += 1;
                 log::trace!("handshake over the per-source limit");
                 return;
@@ -916,9 +932,8 @@ impl Tunnel {
             Outcome::Failed(e) => {
                 authenticated = false;
                 match e {
-                    WireGuardError::DuplicateCounter | WireGuardError::InvalidCounter => {
-                        peer.dropped.replay += 1
-                    }
+                    WireGuardError::DuplicateCounter => peer.dropped.replay += 1,
+                    WireGuardError::InvalidCounter => peer.dropped.too_old += 1,
                     WireGuardError::NoCurrentSession | WireGuardError::WrongIndex => {
                         peer.dropped.no_session += 1
                     }

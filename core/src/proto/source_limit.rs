@@ -7,7 +7,9 @@
 //! messages beyond it before they reach boringtun's limiter or any crypto. The
 //! table has a fixed number of slots ([`SOURCE_SLOTS`]); a source hashes to one
 //! slot and evicts whoever was there (an attacker cycling addresses only gets a
-//! fresh burst per slot, and the global limiter still applies).
+//! fresh burst per slot, and the global limiter still applies). `proto::Tunnel`
+//! keeps two tables, one for initiations and one for responses, so a peer's burst
+//! of retried initiations never costs its response to our own initiation.
 
 use crate::clock::Instant;
 use std::collections::hash_map::RandomState;

@@ -274,9 +274,15 @@ pub enum RuntimeError {
     /// The call does not fit the packet I/O mode (e.g. `send_packets` with a TUN fd).
     #[error("wrong packet I/O mode: {0}")]
     WrongIoMode(String),
-    /// A bounded queue is full; try again later.
-    #[error("queue full")]
-    QueueFull,
+    /// A bounded queue is full. From [`Tunnel::send_packets`]: the first
+    /// `accepted` packets of the batch were queued, the rest were dropped (counted
+    /// as `queue_full` in [`TunnelStats::dropped`]); resend those later or let the
+    /// app's transport retransmit them, as after a drop on a real link.
+    #[error("queue full: {accepted} packet(s) of the batch accepted, the rest dropped")]
+    QueueFull {
+        /// Packets of the batch that were queued (the first `accepted`, in order).
+        accepted: usize,
+    },
 }
 
 /// Work handed to the event loop.
@@ -458,8 +464,15 @@ impl Tunnel {
         Ok(())
     }
 
-    /// Callback mode: outbound IP packets from the OS. Queued for the loop (at most
-    /// [`INBOUND_QUEUE_CAP`]; beyond that packets are dropped and counted).
+    /// Callback mode: outbound IP packets from the OS, queued for the loop in order.
+    ///
+    /// At most [`INBOUND_QUEUE_CAP`] packets wait at once. `Ok(())` means every
+    /// packet of the batch was queued. If the queue fills up, the packets that fit
+    /// are queued, the rest are dropped and counted (`queue_full` in
+    /// [`TunnelStats::dropped`]) and the call returns
+    /// `Err(RuntimeError::QueueFull { accepted })` with how many were queued:
+    /// `packets[accepted..]` are the dropped ones, to resend later or to leave to
+    /// the transport's retransmission (as a full interface queue would).
     pub fn send_packets(&self, packets: Vec<Vec<u8>>) -> Result<(), RuntimeError> {
         self.check()?;
         if !self.callbacks {
@@ -470,24 +483,26 @@ impl Tunnel {
         if packets.is_empty() {
             return Ok(());
         }
-        let was_empty = {
+        let total = packets.len();
+        let (was_empty, accepted) = {
             let mut inbound = self
                 .shared
                 .inbound
                 .lock()
                 .map_err(|_| RuntimeError::Stopped)?;
             let was_empty = inbound.packets.is_empty();
-            for p in packets {
-                if inbound.packets.len() >= INBOUND_QUEUE_CAP {
-                    inbound.dropped += 1;
-                } else {
-                    inbound.packets.push_back(p);
-                }
-            }
-            was_empty
+            let room = INBOUND_QUEUE_CAP.saturating_sub(inbound.packets.len());
+            let accepted = total.min(room);
+            inbound.packets.extend(packets.into_iter().take(accepted));
+            inbound.dropped += (total - accepted) as u64;
+            (was_empty, accepted)
         };
-        if was_empty {
+        if was_empty && accepted > 0 {
             self.shared.waker.wake();
+        }
+        if accepted < total {
+            log::trace!("send_packets: queue full, {accepted} of {total} queued");
+            return Err(RuntimeError::QueueFull { accepted });
         }
         Ok(())
     }

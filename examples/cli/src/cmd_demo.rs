@@ -262,7 +262,9 @@ fn bulk(
             .collect();
         match from.send_packets(batch) {
             Ok(()) => seq += BATCH as u64,
-            Err(RuntimeError::QueueFull) => {
+            Err(RuntimeError::QueueFull { accepted }) => {
+                // The rest of the batch was dropped; it is resent from `seq` on.
+                seq += accepted as u64;
                 queue_full += 1;
                 std::thread::sleep(Duration::from_micros(200));
             }
@@ -305,6 +307,7 @@ fn print_peer(owner: &str, peer_name: &str, p: &PeerStats) {
         + d.no_route
         + d.queue_full
         + d.replay
+        + d.too_old
         + d.no_session
         + d.rate_limited;
     println!(
@@ -512,6 +515,7 @@ fn run_traffic(alice: &Side, bob: &Side, seconds: u32) -> Result<(), String> {
             + d.no_route
             + d.queue_full
             + d.replay
+            + d.too_old
             + d.no_session
             + d.rate_limited;
         if total > 0 {
