@@ -1690,7 +1690,10 @@ public protocol TunnelProtocol: AnyObject, Sendable {
     func networkChanged() throws 
     
     /**
-     * Outbound IP packets from the OS, in one batch (callback mode only).
+     * Outbound IP packets from the OS, in one batch (callback mode only). If
+     * Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+     * the rest dropped and counted (`queue_full`), and the call fails with `Busy`
+     * whose detail says how many of the batch were accepted.
      */
     func sendPackets(packets: [Data]) throws 
     
@@ -1829,7 +1832,10 @@ open func networkChanged()throws   {try rustCallWithError(FfiConverterTypeTunnel
 }
     
     /**
-     * Outbound IP packets from the OS, in one batch (callback mode only).
+     * Outbound IP packets from the OS, in one batch (callback mode only). If
+     * Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+     * the rest dropped and counted (`queue_full`), and the call fails with `Busy`
+     * whose detail says how many of the batch were accepted.
      */
 open func sendPackets(packets: [Data])throws   {try rustCallWithError(FfiConverterTypeTunnelError_lift) {
     uniffi_culvert_ffi_fn_method_tunnel_send_packets(self.uniffiClonePointer(),
@@ -2792,9 +2798,14 @@ public struct DropCounts {
      */
     public var queueFull: UInt64
     /**
-     * Replays and datagrams outside the replay window.
+     * Replays: datagrams whose counter was already received (duplicates).
      */
     public var replay: UInt64
+    /**
+     * Datagrams older than the 1,024-packet replay window (heavy reordering on
+     * the path, or a late replay).
+     */
+    public var tooOld: UInt64
     /**
      * Packets for a peer with no endpoint or session.
      */
@@ -2820,8 +2831,12 @@ public struct DropCounts {
          * Packets dropped because a fixed-size queue was full.
          */queueFull: UInt64, 
         /**
-         * Replays and datagrams outside the replay window.
+         * Replays: datagrams whose counter was already received (duplicates).
          */replay: UInt64, 
+        /**
+         * Datagrams older than the 1,024-packet replay window (heavy reordering on
+         * the path, or a late replay).
+         */tooOld: UInt64, 
         /**
          * Packets for a peer with no endpoint or session.
          */noSession: UInt64, 
@@ -2833,6 +2848,7 @@ public struct DropCounts {
         self.noRoute = noRoute
         self.queueFull = queueFull
         self.replay = replay
+        self.tooOld = tooOld
         self.noSession = noSession
         self.rateLimited = rateLimited
     }
@@ -2860,6 +2876,9 @@ extension DropCounts: Equatable, Hashable {
         if lhs.replay != rhs.replay {
             return false
         }
+        if lhs.tooOld != rhs.tooOld {
+            return false
+        }
         if lhs.noSession != rhs.noSession {
             return false
         }
@@ -2875,6 +2894,7 @@ extension DropCounts: Equatable, Hashable {
         hasher.combine(noRoute)
         hasher.combine(queueFull)
         hasher.combine(replay)
+        hasher.combine(tooOld)
         hasher.combine(noSession)
         hasher.combine(rateLimited)
     }
@@ -2894,6 +2914,7 @@ public struct FfiConverterTypeDropCounts: FfiConverterRustBuffer {
                 noRoute: FfiConverterUInt64.read(from: &buf), 
                 queueFull: FfiConverterUInt64.read(from: &buf), 
                 replay: FfiConverterUInt64.read(from: &buf), 
+                tooOld: FfiConverterUInt64.read(from: &buf), 
                 noSession: FfiConverterUInt64.read(from: &buf), 
                 rateLimited: FfiConverterUInt64.read(from: &buf)
         )
@@ -2905,6 +2926,7 @@ public struct FfiConverterTypeDropCounts: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.noRoute, into: &buf)
         FfiConverterUInt64.write(value.queueFull, into: &buf)
         FfiConverterUInt64.write(value.replay, into: &buf)
+        FfiConverterUInt64.write(value.tooOld, into: &buf)
         FfiConverterUInt64.write(value.noSession, into: &buf)
         FfiConverterUInt64.write(value.rateLimited, into: &buf)
     }
@@ -7875,7 +7897,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_culvert_ffi_checksum_method_tunnel_network_changed() != 21399) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_culvert_ffi_checksum_method_tunnel_send_packets() != 7016) {
+    if (uniffi_culvert_ffi_checksum_method_tunnel_send_packets() != 55211) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_culvert_ffi_checksum_method_tunnel_sleep() != 37004) {
