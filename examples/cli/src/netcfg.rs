@@ -22,6 +22,10 @@ use std::process::{Command, Stdio};
 pub const DEFAULT_TABLE: u32 = 51820;
 /// The MTU when the config names none (wg-quick's usual result on a 1500-byte link).
 pub const DEFAULT_MTU: u16 = 1420;
+/// Transmit queue length set on the TUN device (the kernel's TUN default is 500):
+/// packets the OS sends into the tunnel wait here while the event loop is busy;
+/// a longer queue absorbs bursts instead of dropping them (TCP retransmits).
+pub const TUN_TXQUEUELEN: u32 = 1000;
 
 /// One `ip` invocation (the arguments after `ip`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +96,17 @@ pub fn plan(config: &Config, ifname: &str, table_free: &dyn Fn(u32) -> bool) -> 
         );
     }
     push(
-        IpCmd::new(&["link", "set", "mtu", &mtu.to_string(), "up", "dev", ifname]),
+        IpCmd::new(&[
+            "link",
+            "set",
+            "mtu",
+            &mtu.to_string(),
+            "txqueuelen",
+            &TUN_TXQUEUELEN.to_string(),
+            "up",
+            "dev",
+            ifname,
+        ]),
         None,
     );
 
@@ -324,7 +338,7 @@ mod tests {
             vec![
                 "ip -4 address add 198.51.100.2/32 dev wg9",
                 "ip -6 address add fd00::2/128 dev wg9",
-                "ip link set mtu 1420 up dev wg9",
+                "ip link set mtu 1420 txqueuelen 1000 up dev wg9",
                 "ip -6 route add fd00::/64 dev wg9",
                 "ip -4 route add 198.51.100.128/25 dev wg9",
                 "ip -4 route add 198.51.100.0/24 dev wg9",
@@ -360,7 +374,9 @@ mod tests {
         assert_eq!(plan.fwmark, Some(7));
         assert!(!plan.src_valid_mark);
         assert_eq!(plan.mtu, 1280);
-        assert!(lines(&plan).contains(&"ip link set mtu 1280 up dev wg9".to_string()));
+        assert!(
+            lines(&plan).contains(&"ip link set mtu 1280 txqueuelen 1000 up dev wg9".to_string())
+        );
         assert!(lines(&plan).contains(&"ip -6 rule add not fwmark 7 table 7".to_string()));
     }
 
