@@ -679,3 +679,49 @@ fn duplicates_and_packets_older_than_the_window_are_counted_apart() {
     assert_eq!((d.too_old, d.replay), (1, 1), "{d:?}");
     assert_eq!(n.nodes[B].delivered.len(), 1101, "neither was delivered");
 }
+
+#[test]
+fn initiations_to_a_peer_are_spaced_even_when_the_first_was_answered_in_vain() {
+    // Freeze drill, second failure mode: on resume A sends an initiation X, then
+    // answers B's queued initiation (which replaces X inside boringtun, so B's
+    // answer to X is wasted), then the app's packet wants a handshake. Sent at
+    // once, that initiation follows X by a few ms and wireguard-go / Linux ignore
+    // it (less than 20 ms after the one they accepted): 5 s lost. It must wait.
+    use culvert_core::proto::INITIATION_SPACING;
+    let mut n = Net::pair();
+    handshake(&mut n);
+    n.run_for(Duration::from_secs(15));
+    n.nodes[A].tunnel.sleep();
+    n.run_for(Duration::from_secs(200));
+    let (from_a, from_b) = (n.nodes[A].addr, n.nodes[B].addr);
+    let types = |t: &mut Tunnel| {
+        std::iter::from_fn(|| t.poll_transmit().map(|tx| tx.payload[0])).collect::<Vec<u8>>()
+    };
+    assert_eq!(n.nodes[A].tunnel.wake(now()), 1);
+    let x_at = now();
+    assert_eq!(types(&mut n.nodes[A].tunnel), vec![1], "A's initiation X");
+    assert_eq!(n.nodes[B].tunnel.force_handshake(now()), 1);
+    let y: Vec<u8> = n.nodes[B].tunnel.poll_transmit().unwrap().payload.to_vec();
+    n.nodes[A].tunnel.handle_datagram(from_b, &y, now());
+    assert_eq!(types(&mut n.nodes[A].tunnel), vec![2], "A answers B");
+    advance(Duration::from_millis(5));
+    let ping = ipv4([10, 0, 0, 1], [10, 0, 0, 2], b"after the freeze");
+    n.nodes[A].tunnel.handle_tun_packet(&ping, now());
+    assert!(
+        types(&mut n.nodes[A].tunnel).is_empty(),
+        "no initiation 5 ms after X"
+    );
+    let due = n.nodes[A]
+        .tunnel
+        .poll_timeout()
+        .expect("a deferred initiation");
+    assert_eq!(due, x_at + INITIATION_SPACING);
+    advance(due - now());
+    n.nodes[A].tunnel.handle_timeout(now());
+    let z: Vec<u8> = n.nodes[A].tunnel.poll_transmit().unwrap().payload.to_vec();
+    assert_eq!(z[0], 1, "initiation Z, 50 ms after X");
+    assert!(n.nodes[A].tunnel.poll_transmit().is_none());
+    n.inject(B, from_a, &z);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&ping), "traffic resumed");
+}

@@ -69,6 +69,10 @@ pub const MAX_PACKET: usize = 65_535;
 pub const MAX_PEERS: usize = (1 << 24) - 1;
 /// Handshake messages per second before cookie replies are required.
 pub const HANDSHAKE_RATE_LIMIT: u64 = 100;
+/// Least time between two handshake initiations to one peer that are not forced
+/// (`force_handshake`, `wake`): wireguard-go and Linux ignore an initiation less
+/// than 20 ms after the last one they accepted from the same peer.
+pub const INITIATION_SPACING: Duration = Duration::from_millis(50);
 
 /// Bytes boringtun adds to a data packet.
 const DATA_OVERHEAD: usize = 32;
@@ -225,6 +229,11 @@ struct Peer {
     queue: VecDeque<Vec<u8>>,
     attempts: u32,
     last_handshake: Option<Instant>,
+    /// When the last handshake initiation to this peer left.
+    last_initiation: Option<Instant>,
+    /// A handshake wanted sooner than [`INITIATION_SPACING`] after the last
+    /// initiation: sent at this time instead.
+    deferred_initiation: Option<Instant>,
     handshakes: u64,
     rx_bytes: u64,
     tx_bytes: u64,
@@ -425,6 +434,8 @@ impl Tunnel {
             queue: VecDeque::new(),
             attempts: 0,
             last_handshake: None,
+            last_initiation: None,
+            deferred_initiation: None,
             handshakes: 0,
             rx_bytes: 0,
             tx_bytes: 0,
@@ -653,6 +664,8 @@ impl Tunnel {
             match msg_type(out) {
                 MSG_INIT => {
                     peer.timers.on_initiation_sent(now);
+                    peer.last_initiation = Some(now);
+                    peer.deferred_initiation = None;
                     peer.attempts = peer.attempts.saturating_add(1);
                     if peer.attempts > 1 {
                         failing = Some((peer.config.public_key, peer.attempts));
@@ -699,6 +712,17 @@ impl Tunnel {
             let Some(endpoint) = peer.config.endpoint else {
                 return;
             };
+            // WireGuard peers ignore an initiation that follows the one they last
+            // accepted by less than 20 ms (wireguard-go and Linux: 50 per second).
+            // Our last one may have been answered in vain (answering the peer's
+            // own initiation replaces ours inside boringtun): wait, do not waste it.
+            let in_flight = peer.timers.handshake_in_flight();
+            if let Some(last) = peer.last_initiation.filter(|_| !force && !in_flight) {
+                if now < last + INITIATION_SPACING {
+                    peer.deferred_initiation = Some(last + INITIATION_SPACING);
+                    return;
+                }
+            }
             match peer.tunn.format_handshake_initiation(&mut buf, force) {
                 TunnResult::WriteToNetwork(out) => (endpoint, out.len()),
                 TunnResult::Err(e) => {
@@ -1026,6 +1050,13 @@ impl Tunnel {
             if due {
                 self.refresh(slot, now);
             }
+            let deferred = self.peer_mut(slot).is_some_and(|p| {
+                p.deferred_initiation.take_if(|t| *t <= now).is_some()
+                    && p.tunn.time_since_last_handshake().is_none()
+            });
+            if deferred {
+                self.initiate(slot, now, false);
+            }
         }
     }
 
@@ -1062,7 +1093,8 @@ impl Tunnel {
         self.peers
             .iter()
             .flatten()
-            .filter_map(|p| p.timers.next_deadline())
+            .flat_map(|p| [p.timers.next_deadline(), p.deferred_initiation])
+            .flatten()
             .min()
     }
 
