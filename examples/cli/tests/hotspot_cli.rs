@@ -1,44 +1,12 @@
 //! `culvert hotspot parse` and `culvert qr parse`: JSON shapes and exit codes.
 
 use serde_json::Value;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
-fn culvert(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_culvert"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run culvert");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(data) = stdin {
-            pipe.write_all(data).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    k.sort();
-    k
-}
+mod common;
+use common::{culvert, json_of, keys};
 
 fn fixture(path: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../core/tests/fixtures/hotspot")
-        .join(path)
-        .display()
-        .to_string()
+    common::fixture("hotspot", path)
 }
 
 #[test]
