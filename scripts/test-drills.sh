@@ -24,28 +24,7 @@ for c in "${ALL[@]}"; do
     case "$c" in *"$FILTER"*) SELECTED+=("$c") ;; esac
 done
 
-skip_all() {
-    echo "test-drills: $1: skipping ${#SELECTED[@]} drills" >&2
-    summary 0 0 "${#SELECTED[@]}"
-    exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip_all "not root"
-[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
-for tool in ip wg wireguard-go iperf3 ping timeout ss nft tc python3 jq getent; do
-    command -v "$tool" >/dev/null 2>&1 || skip_all "missing $tool (run scripts/setup.sh)"
-done
-ip netns add "cvprobe-$$" 2>/dev/null || skip_all "cannot create network namespaces"
-ip netns del "cvprobe-$$"
-
-if [ -z "${CULVERT_BIN_PREBUILT:-}" ]; then
-    echo "== building culvert (release)"
-    if ! (cd "$ROOT" && cargo build --quiet --release -p culvert-cli); then
-        echo "test-drills: release build failed"
-        summary 0 "${#SELECTED[@]}"
-        exit 1
-    fi
-fi
+nn_prepare test-drills drills ip wg wireguard-go iperf3 ping timeout ss nft tc python3 jq getent
 
 PASSED=0
 FAILED=0

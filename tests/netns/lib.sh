@@ -34,6 +34,40 @@ NN_NAMESPACES=()
 NN_SOCKETS=()
 
 # nn_init [TAG] — picks unique names ($NS_A, $NS_B, $IF_A, $IF_B, $NN_DIR) and installs the teardown trap.
+# nn_prepare LABEL NOUN TOOL... — the prologue of every netns runner, with
+# SELECTED (the cases to run) already set. Without root, /dev/net/tun, one of the
+# TOOLs or network namespaces, reports every selected case as skipped and exits 0;
+# then builds culvert (release) unless CULVERT_BIN_PREBUILT is set, and on a
+# failed build counts every selected case as failed and exits 1.
+nn_prepare() {
+    local label=$1 noun=$2 tool reason=""
+    shift 2
+    if [ "$(id -u)" -ne 0 ]; then reason="not root"
+    elif [ ! -c /dev/net/tun ]; then reason="no /dev/net/tun"
+    else
+        for tool in "$@"; do
+            command -v "$tool" >/dev/null 2>&1 || { reason="missing $tool (run scripts/setup.sh)"; break; }
+        done
+        if [ -z "$reason" ]; then
+            if ip netns add "cvprobe-$$" 2>/dev/null; then ip netns del "cvprobe-$$"
+            else reason="cannot create network namespaces"; fi
+        fi
+    fi
+    if [ -n "$reason" ]; then
+        echo "$label: $reason: skipping ${#SELECTED[@]} $noun" >&2
+        summary 0 0 "${#SELECTED[@]}"
+        exit 0
+    fi
+    if [ -z "${CULVERT_BIN_PREBUILT:-}" ]; then
+        echo "== building culvert (release)"
+        if ! (cd "$ROOT" && cargo build --quiet --release -p culvert-cli); then
+            echo "$label: release build failed"
+            summary 0 "${#SELECTED[@]}"
+            exit 1
+        fi
+    fi
+}
+
 nn_init() {
     local tag=${1:-t}
     NN_ID="${tag}$$"
