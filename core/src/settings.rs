@@ -18,6 +18,38 @@
 //!   and the included routes cover a whole address family (full tunnel).
 //! - **MTU**: the config's, else [`SettingsOptions::default_mtu`] (1280).
 //! - **Per-app lists**: `IncludedApplications` / `ExcludedApplications` (Android).
+//! - **Per-family rule**: which address families the platform configures
+//!   ([`NetworkSettings::ipv4_enabled`] / [`NetworkSettings::ipv6_enabled`]: the
+//!   family has an interface address or an included route — iOS then creates
+//!   `NEIPv4Settings`/`NEIPv6Settings` even with no address, so that family's routes
+//!   are claimed and cannot leak), which families Android lets bypass the VPN
+//!   ([`NetworkSettings::allow_family_ipv4`] / [`NetworkSettings::allow_family_ipv6`],
+//!   `VpnService.Builder.allowFamily`), and each interface address's own subnet
+//!   ([`NetworkSettings::interface_routes`], added as included routes as WireGuardKit does).
+//!
+//! ### The `allowFamily` rule
+//!
+//! Android blocks every address family for which the VPN adds no address, route or
+//! DNS server — device-wide, for every app the VPN covers — unless the app calls
+//! `allowFamily` for it. An IPv4-only split tunnel without `allowFamily(AF_INET6)`
+//! therefore kills all IPv6 on the device (and DNS, on IPv6-only carriers).
+//! `allowFamily` has no effect on a family the VPN does configure.
+//!
+//! Rule: **allow both families unless the config routes everything**, i.e. unless
+//! the included routes cover all of IPv4 or all of IPv6 ([`NetworkSettings::full_tunnel`]).
+//! This is wireguard-android `GoBackend`'s rule (it skips `allowFamily` when it saw a
+//! `/0` route), with two deliberate differences: "routes everything" is decided by
+//! coverage (`0.0.0.0/1` + `128.0.0.0/1` is a full tunnel too, as the kill-switch
+//! idiom intends), and the number of peers does not matter (`GoBackend` also allows
+//! both when a default route is split over several peers, which lets the unconfigured
+//! family leak although the user asked for everything to go through the tunnel).
+//!
+//! Kill-switch consequence: a full tunnel for one family only (`AllowedIPs =
+//! 0.0.0.0/0` with no IPv6 address or route) keeps the other family *blocked* on the
+//! device while the VPN runs — nothing leaks outside the tunnel, and IPv6-only
+//! destinations are unreachable. Add `::/0` to route IPv6 through the tunnel instead.
+//! A split tunnel never blocks a family: traffic outside its routes, of either family,
+//! uses the underlying network as it would without the VPN.
 
 use crate::config::Config;
 use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
@@ -107,6 +139,23 @@ pub struct NetworkSettings {
     pub full_tunnel_ipv6: bool,
     /// Full-tunnel (kill-switch) semantics: a default route for either family.
     pub full_tunnel: bool,
+    /// The platform configures IPv4 on the interface: there is an IPv4 interface
+    /// address or an IPv4 included route (iOS creates `NEIPv4Settings` even with no
+    /// address, so the routes are claimed).
+    pub ipv4_enabled: bool,
+    /// The platform configures IPv6: an IPv6 interface address or included route.
+    pub ipv6_enabled: bool,
+    /// Android `allowFamily(AF_INET)`: IPv4 may bypass the VPN when the VPN configures
+    /// no IPv4. False exactly for a full tunnel (see the module docs' rule).
+    pub allow_family_ipv4: bool,
+    /// Android `allowFamily(AF_INET6)`: IPv6 may bypass the VPN when the VPN
+    /// configures no IPv6. False exactly for a full tunnel (see the module docs' rule).
+    pub allow_family_ipv6: bool,
+    /// Each interface address's own subnet in network form (`10.0.0.2/24` →
+    /// `10.0.0.0/24`, `/32` and `/128` stay host routes), deduplicated, IPv4 first:
+    /// included routes on platforms that do not derive them from the address (iOS).
+    #[serde(serialize_with = "networks")]
+    pub interface_routes: Vec<IpNetwork>,
 }
 
 fn networks<S: Serializer>(list: &[IpNetwork], s: S) -> Result<S::Ok, S::Error> {
@@ -152,6 +201,21 @@ impl NetworkSettings {
         let full_tunnel_ipv4 = covers_family(&included_routes, false);
         let full_tunnel_ipv6 = covers_family(&included_routes, true);
         let full_tunnel = full_tunnel_ipv4 || full_tunnel_ipv6;
+        let has_family = |v6: bool| {
+            i.addresses
+                .iter()
+                .chain(included_routes.iter())
+                .any(|n| n.is_ipv6() == v6)
+        };
+        let ipv4_enabled = has_family(false);
+        let ipv6_enabled = has_family(true);
+        let mut interface_routes: Vec<IpNetwork> = i
+            .addresses
+            .iter()
+            .map(|a| make_network(a.is_ipv6(), to_range(a).start, a.prefix()))
+            .collect();
+        interface_routes.sort_by_key(|n| (n.is_ipv6(), to_range(n).start, n.prefix()));
+        interface_routes.dedup();
         NetworkSettings {
             addresses: i.addresses.clone(),
             included_routes,
@@ -166,6 +230,11 @@ impl NetworkSettings {
             full_tunnel_ipv4,
             full_tunnel_ipv6,
             full_tunnel,
+            ipv4_enabled,
+            ipv6_enabled,
+            allow_family_ipv4: !full_tunnel,
+            allow_family_ipv6: !full_tunnel,
+            interface_routes,
         }
     }
 }

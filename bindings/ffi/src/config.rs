@@ -242,6 +242,17 @@ pub struct NetworkSettings {
     pub full_tunnel_ipv6: bool,
     /// A default route for either family (kill-switch semantics).
     pub full_tunnel: bool,
+    /// Configure IPv4 on the interface (an IPv4 address or included route): iOS
+    /// creates `NEIPv4Settings` even with no address.
+    pub ipv4_enabled: bool,
+    /// Configure IPv6 on the interface (an IPv6 address or included route).
+    pub ipv6_enabled: bool,
+    /// Android `allowFamily(AF_INET)`: false exactly for a full tunnel (kill switch).
+    pub allow_family_ipv4: bool,
+    /// Android `allowFamily(AF_INET6)`: false exactly for a full tunnel (kill switch).
+    pub allow_family_ipv6: bool,
+    /// Each interface address's subnet in network form (included routes on iOS).
+    pub interface_routes: Vec<IpPrefix>,
 }
 
 impl From<core_settings::NetworkSettings> for NetworkSettings {
@@ -261,6 +272,11 @@ impl From<core_settings::NetworkSettings> for NetworkSettings {
             full_tunnel_ipv4: s.full_tunnel_ipv4,
             full_tunnel_ipv6: s.full_tunnel_ipv6,
             full_tunnel: s.full_tunnel,
+            ipv4_enabled: s.ipv4_enabled,
+            ipv6_enabled: s.ipv6_enabled,
+            allow_family_ipv4: s.allow_family_ipv4,
+            allow_family_ipv6: s.allow_family_ipv6,
+            interface_routes: prefixes(&s.interface_routes),
         }
     }
 }

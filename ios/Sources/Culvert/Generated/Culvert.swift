@@ -3647,6 +3647,27 @@ public struct NetworkSettings {
      * A default route for either family (kill-switch semantics).
      */
     public var fullTunnel: Bool
+    /**
+     * Configure IPv4 on the interface (an IPv4 address or included route): iOS
+     * creates `NEIPv4Settings` even with no address.
+     */
+    public var ipv4Enabled: Bool
+    /**
+     * Configure IPv6 on the interface (an IPv6 address or included route).
+     */
+    public var ipv6Enabled: Bool
+    /**
+     * Android `allowFamily(AF_INET)`: false exactly for a full tunnel (kill switch).
+     */
+    public var allowFamilyIpv4: Bool
+    /**
+     * Android `allowFamily(AF_INET6)`: false exactly for a full tunnel (kill switch).
+     */
+    public var allowFamilyIpv6: Bool
+    /**
+     * Each interface address's subnet in network form (included routes on iOS).
+     */
+    public var interfaceRoutes: [IpPrefix]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3689,7 +3710,23 @@ public struct NetworkSettings {
          */fullTunnelIpv6: Bool, 
         /**
          * A default route for either family (kill-switch semantics).
-         */fullTunnel: Bool) {
+         */fullTunnel: Bool, 
+        /**
+         * Configure IPv4 on the interface (an IPv4 address or included route): iOS
+         * creates `NEIPv4Settings` even with no address.
+         */ipv4Enabled: Bool, 
+        /**
+         * Configure IPv6 on the interface (an IPv6 address or included route).
+         */ipv6Enabled: Bool, 
+        /**
+         * Android `allowFamily(AF_INET)`: false exactly for a full tunnel (kill switch).
+         */allowFamilyIpv4: Bool, 
+        /**
+         * Android `allowFamily(AF_INET6)`: false exactly for a full tunnel (kill switch).
+         */allowFamilyIpv6: Bool, 
+        /**
+         * Each interface address's subnet in network form (included routes on iOS).
+         */interfaceRoutes: [IpPrefix]) {
         self.addresses = addresses
         self.includedRoutes = includedRoutes
         self.excludedRoutes = excludedRoutes
@@ -3703,6 +3740,11 @@ public struct NetworkSettings {
         self.fullTunnelIpv4 = fullTunnelIpv4
         self.fullTunnelIpv6 = fullTunnelIpv6
         self.fullTunnel = fullTunnel
+        self.ipv4Enabled = ipv4Enabled
+        self.ipv6Enabled = ipv6Enabled
+        self.allowFamilyIpv4 = allowFamilyIpv4
+        self.allowFamilyIpv6 = allowFamilyIpv6
+        self.interfaceRoutes = interfaceRoutes
     }
 }
 
@@ -3752,6 +3794,21 @@ extension NetworkSettings: Equatable, Hashable {
         if lhs.fullTunnel != rhs.fullTunnel {
             return false
         }
+        if lhs.ipv4Enabled != rhs.ipv4Enabled {
+            return false
+        }
+        if lhs.ipv6Enabled != rhs.ipv6Enabled {
+            return false
+        }
+        if lhs.allowFamilyIpv4 != rhs.allowFamilyIpv4 {
+            return false
+        }
+        if lhs.allowFamilyIpv6 != rhs.allowFamilyIpv6 {
+            return false
+        }
+        if lhs.interfaceRoutes != rhs.interfaceRoutes {
+            return false
+        }
         return true
     }
 
@@ -3769,6 +3826,11 @@ extension NetworkSettings: Equatable, Hashable {
         hasher.combine(fullTunnelIpv4)
         hasher.combine(fullTunnelIpv6)
         hasher.combine(fullTunnel)
+        hasher.combine(ipv4Enabled)
+        hasher.combine(ipv6Enabled)
+        hasher.combine(allowFamilyIpv4)
+        hasher.combine(allowFamilyIpv6)
+        hasher.combine(interfaceRoutes)
     }
 }
 
@@ -3793,7 +3855,12 @@ public struct FfiConverterTypeNetworkSettings: FfiConverterRustBuffer {
                 excludedApplications: FfiConverterSequenceString.read(from: &buf), 
                 fullTunnelIpv4: FfiConverterBool.read(from: &buf), 
                 fullTunnelIpv6: FfiConverterBool.read(from: &buf), 
-                fullTunnel: FfiConverterBool.read(from: &buf)
+                fullTunnel: FfiConverterBool.read(from: &buf), 
+                ipv4Enabled: FfiConverterBool.read(from: &buf), 
+                ipv6Enabled: FfiConverterBool.read(from: &buf), 
+                allowFamilyIpv4: FfiConverterBool.read(from: &buf), 
+                allowFamilyIpv6: FfiConverterBool.read(from: &buf), 
+                interfaceRoutes: FfiConverterSequenceTypeIpPrefix.read(from: &buf)
         )
     }
 
@@ -3811,6 +3878,11 @@ public struct FfiConverterTypeNetworkSettings: FfiConverterRustBuffer {
         FfiConverterBool.write(value.fullTunnelIpv4, into: &buf)
         FfiConverterBool.write(value.fullTunnelIpv6, into: &buf)
         FfiConverterBool.write(value.fullTunnel, into: &buf)
+        FfiConverterBool.write(value.ipv4Enabled, into: &buf)
+        FfiConverterBool.write(value.ipv6Enabled, into: &buf)
+        FfiConverterBool.write(value.allowFamilyIpv4, into: &buf)
+        FfiConverterBool.write(value.allowFamilyIpv6, into: &buf)
+        FfiConverterSequenceTypeIpPrefix.write(value.interfaceRoutes, into: &buf)
     }
 }
 
