@@ -2,12 +2,18 @@
 # End-to-end benchmark: pairs of WireGuard implementations in network namespaces
 # joined by a veth pair, iperf3 through real TUN devices.
 #
-#   bench/e2e.sh [--seconds N] [--rounds N] [--pairs "a:b c:d ..."] [--out FILE]
+#   bench/e2e.sh [--seconds N] [--rounds N] [--pairs "a:b c:d ..."] [--gro off|on]
+#                [--out FILE]
+#
+# --gro on turns GRO on for both veth ends of every pair (`ethtool -K DEV gro on`;
+# a veth has it off by default, phones' Wi-Fi and cellular drivers do GRO). Every
+# pair gets the same setting; `make bench` runs the benchmark once per setting.
 #
 # For every pair (each in its own two namespaces, all set up first): the first
 # ping's round trip (it carries the handshake) against a steady ping, then per
 # round, alternating between pairs, a single-stream and a 4-stream iperf3 TCP
-# run with the CPU time of both tunnel processes. After a pair's last round it is
+# run with the CPU time of each tunnel process (Gbit/s per core and CPU-seconds
+# per GB are computed from it: on a phone CPU time is battery). After a pair's last round it is
 # left idle: the context switches of both tunnel processes, summed over all
 # their threads (/proc/PID/task/*/status), are counted over 30 s starting 15 s
 # after its traffic stopped, while the next pairs run (no persistent keepalive).
@@ -22,7 +28,10 @@ SECONDS_PER_RUN=10
 ROUNDS=3
 IDLE_DELAY=15
 IDLE_WINDOW=30
-PAIRS="culvert:culvert culvert:wggo-deb culvert:wggo-mod wggo-deb:wggo-deb wggo-mod:wggo-mod boringtun:boringtun gotatun:gotatun"
+# wggo-android (wireguard-go as the Android app runs it) is the mobile-fair
+# baseline; wggo-mod uses Linux TUN offloads that no phone's VpnService fd has.
+PAIRS="culvert:culvert culvert:wggo-android wggo-android:wggo-android gotatun:gotatun boringtun:boringtun culvert:wggo-mod wggo-mod:wggo-mod culvert:wggo-deb wggo-deb:wggo-deb"
+VETH_GRO=off
 OUT="$ROOT/bench/results-e2e.md"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -30,11 +39,13 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --pairs) PAIRS=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
+        --gro) VETH_GRO=$2; shift 2 ;;
         --idle-window) IDLE_WINDOW=$2; shift 2 ;;
         --idle-delay) IDLE_DELAY=$2; shift 2 ;;
-        *) echo "usage: $0 [--seconds N] [--rounds N] [--pairs 'a:b ...'] [--out FILE]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--seconds N] [--rounds N] [--pairs 'a:b ...'] [--gro off|on] [--out FILE]" >&2; exit 2 ;;
     esac
 done
+case $VETH_GRO in on | off) ;; *) echo "--gro takes on or off" >&2; exit 2 ;; esac
 
 WORK=$(mktemp -d /tmp/culvert-bench.XXXXXX)
 TSV="$OUT.tsv"
@@ -60,17 +71,21 @@ first_data() {
 
 # run_iperf I ROUND STREAMS — one iperf3 run; appends a row to the TSV.
 run_iperf() {
-    local i=$1 round=$2 streams=$3 dir=$WORK/pair$i c0 c1 t0 t1 json bps retr cpu
+    local i=$1 round=$2 streams=$3 dir=$WORK/pair$i c0 c1 a0 a1 t0 t1 json bps retr cpu cpu_a cpu_b
     json="$dir/iperf-$round-$streams.json"
+    a0=$(cpu_ticks "${PID_A[$i]}")
     c0=$(cpu_ticks "${PID_A[$i]}" "${PID_B[$i]}"); t0=$(date +%s%N)
     timeout $((SECONDS_PER_RUN + 20)) ip netns exec "${NS_A[$i]}" iperf3 -c 198.51.100.66 -t "$SECONDS_PER_RUN" -P "$streams" -J >"$json" 2>/dev/null
-    t1=$(date +%s%N); c1=$(cpu_ticks "${PID_A[$i]}" "${PID_B[$i]}")
+    t1=$(date +%s%N); c1=$(cpu_ticks "${PID_A[$i]}" "${PID_B[$i]}"); a1=$(cpu_ticks "${PID_A[$i]}")
     bps=$(jq -r '.end.sum_received.bits_per_second // empty' "$json" 2>/dev/null)
     retr=$(jq -r '.end.sum_sent.retransmits // empty' "$json" 2>/dev/null)
     cpu=$(awk -v c=$((c1 - c0)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')
-    printf 'tcp\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$round" "$streams" "${bps:-NA}" "${retr:-NA}" "$cpu" >>"$TSV"
+    cpu_a=$(awk -v c=$((a1 - a0)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", 100 * c / hz / (ns / 1e9) }')
+    cpu_b=$((cpu - cpu_a))
+    # Columns: pair round streams bits/s retransmits CPU%(A+B) CPU%(A) CPU%(B)
+    printf 'tcp\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$round" "$streams" "${bps:-NA}" "${retr:-NA}" "$cpu" "$cpu_a" "$cpu_b" >>"$TSV"
     if [ -n "$bps" ]; then
-        echo "  round $round, $streams stream(s): $(awk -v b="$bps" 'BEGIN { printf "%.3f", b / 1e9 }') Gbit/s, $retr retransmits, CPU ${cpu}% of a core"
+        echo "  round $round, $streams stream(s): $(awk -v b="$bps" 'BEGIN { printf "%.3f", b / 1e9 }') Gbit/s, $retr retransmits, CPU ${cpu}% of a core (A ${cpu_a}%, B ${cpu_b}%)"
     else
         echo "  round $round, $streams stream(s): FAILED ($(head -c 200 "$json" | tr '\n' ' '))"
     fi
@@ -115,8 +130,9 @@ NPAIRS=$i
     printf 'meta\tdate\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'meta\tmachine\t%s, %s cores, %s GiB, kernel %s\n' "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$(nproc)" "$(awk '/MemTotal/ { printf "%d", $2 / 1048576 + 0.5 }' /proc/meminfo)" "$(uname -r)"
     printf 'meta\tload_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-    printf 'meta\tsettings\t%s s per iperf3 run, %s rounds, idle window %s s starting %s s after traffic\n' "$SECONDS_PER_RUN" "$ROUNDS" "$IDLE_WINDOW" "$IDLE_DELAY"
-    for impl in culvert wggo-deb wggo-mod boringtun gotatun; do
+    printf 'meta\tsettings\t%s s per iperf3 run, %s rounds, idle window %s s starting %s s after traffic, veth GRO %s\n' "$SECONDS_PER_RUN" "$ROUNDS" "$IDLE_WINDOW" "$IDLE_DELAY" "$VETH_GRO"
+    printf 'meta\tgro\t%s\n' "$VETH_GRO"
+    for impl in culvert wggo-android wggo-mod wggo-deb boringtun gotatun; do
         impl_available "$impl" && printf 'meta\tversion\t%s\t%s\n' "$impl" "$(impl_version "$impl")"
     done
 } >>"$TSV"

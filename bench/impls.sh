@@ -12,6 +12,9 @@ WG_GO_DEBIAN=${WG_GO_DEBIAN:-/usr/bin/wireguard-go}
 WG_GO_MODULE=${WG_GO_MODULE:-$BENCH_CACHE/wggo/wireguard}
 BORINGTUN_BIN=${BORINGTUN_BIN:-$BENCH_CACHE/boringtun/bin/boringtun-cli}
 GOTATUN_BIN=${GOTATUN_BIN:-$BENCH_CACHE/gotatun/bin/gotatun}
+# wireguard-go as the Android app runs it (bench/wggo-android: platform TUN fd
+# without IFF_VNET_HDR, so no TUN offloads; UDP GSO/GRO as the std bind does).
+WG_GO_ANDROID=${WG_GO_ANDROID:-$BENCH_CACHE/wggo-android/wggo-android}
 CULVERT_BIN=${CULVERT_BIN:-${ROOT:-.}/target/release/culvert}
 
 # impl_label IMPL — the name shown in tables.
@@ -19,7 +22,8 @@ impl_label() {
     case $1 in
         culvert) echo "Culvert" ;;
         wggo-deb) echo "wireguard-go (Debian)" ;;
-        wggo-mod) echo "wireguard-go (module)" ;;
+        wggo-mod) echo "wireguard-go (Linux offloads)" ;;
+        wggo-android) echo "wireguard-go (Android mode)" ;;
         boringtun) echo "boringtun-cli 0.7.1" ;;
         gotatun) echo "gotatun-cli 0.10.2" ;;
         *) echo "$1" ;;
@@ -32,6 +36,7 @@ impl_bin() {
         culvert) echo "$CULVERT_BIN" ;;
         wggo-deb) echo "$WG_GO_DEBIAN" ;;
         wggo-mod) echo "$WG_GO_MODULE" ;;
+        wggo-android) echo "$WG_GO_ANDROID" ;;
         boringtun) echo "$BORINGTUN_BIN" ;;
         gotatun) echo "$GOTATUN_BIN" ;;
     esac
@@ -52,6 +57,7 @@ impl_version() {
         culvert) echo "culvert $(git -C "${ROOT:-.}" rev-parse --short HEAD 2>/dev/null)" ;;
         wggo-deb) "$b" --version 2>/dev/null | head -n 1 ;;
         wggo-mod) echo "wireguard-go $(go version -m "$b" 2>/dev/null | awk '$1 == "mod" { print $3 }') ($(go version "$b" 2>/dev/null | awk '{ print $2 }'))" ;;
+        wggo-android) echo "wireguard-go $(go version -m "$b" 2>/dev/null | awk '$1 == "dep" && $2 == "golang.zx2c4.com/wireguard" { print $3 }') via CreateUnmonitoredTUNFromFD, no IFF_VNET_HDR ($(go version "$b" 2>/dev/null | awk '{ print $2 }'))" ;;
         *) "$b" --version 2>/dev/null | head -n 1 ;;
     esac
 }
@@ -66,7 +72,7 @@ impl_start() {
         culvert)
             ip netns exec "$ns" env CULVERT_LOG="${CULVERT_LOG:-warn}" "$bin" up "$dir/wg-quick.conf" --name "$ifname" >"$log" 2>&1 &
             ;;
-        wggo-deb | wggo-mod)
+        wggo-deb | wggo-mod | wggo-android)
             ip netns exec "$ns" env LOG_LEVEL=error "$bin" -f "$ifname" >"$log" 2>&1 &
             ;;
         boringtun)

@@ -66,6 +66,10 @@ setup_pair() {
     ip -n "$nb" address add 198.51.100.2/30 dev "vb${TAG}${i}b"
     ip -n "$na" link set "vb${TAG}${i}a" up
     ip -n "$nb" link set "vb${TAG}${i}b" up
+    if [ "${VETH_GRO:-off}" = on ]; then
+        ip netns exec "$na" ethtool -K "vb${TAG}${i}a" gro on >/dev/null || return 1
+        ip netns exec "$nb" ethtool -K "vb${TAG}${i}b" gro on >/dev/null || return 1
+    fi
     local ka kb
     ka=$(wg genkey); kb=$(wg genkey)
     write_peer_conf "$dir/a" "$ka" 51820 "$(echo "$kb" | wg pubkey)" 198.51.100.2:51820 198.51.100.65/32 198.51.100.66/32 1420

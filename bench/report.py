@@ -10,11 +10,29 @@ import sys
 LABELS = {
     "culvert": "Culvert",
     "wggo-deb": "wireguard-go (Debian)",
-    "wggo-mod": "wireguard-go (module)",
+    "wggo-mod": "wireguard-go (Linux offloads)",
+    "wggo-android": "wireguard-go (Android mode)",
     "boringtun": "boringtun-cli",
     "gotatun": "gotatun-cli",
 }
-BASELINES = [("wggo-deb", "wg-go Debian"), ("wggo-mod", "wg-go module"), ("gotatun", "gotatun")]
+# Mobile-fair baselines first: wireguard-go as the Android app runs it, and
+# gotatun. "wg-go offloads" uses Linux TUN GSO/GRO (IFF_VNET_HDR), which the TUN
+# fd a phone's VpnService or NEPacketTunnelProvider gives an app does not have.
+BASELINES = [
+    ("wggo-android", "wg-go Android mode"),
+    ("gotatun", "gotatun"),
+    ("wggo-mod", "wg-go offloads¹"),
+]
+OFFLOAD_IMPLS = {"wggo-mod"}
+
+# The performance issue's targets: (description, culvert pair, baseline pair, streams, metric, minimum ratio).
+TARGETS = [
+    ("single stream vs wireguard-go (Android mode)", "wggo-android", 1, "gbps", 2.5),
+    ("single stream vs gotatun", "gotatun", 1, "gbps", 1.5),
+    ("four streams vs wireguard-go (Android mode)", "wggo-android", 4, "gbps", 2.5),
+    ("Gbit/s per core vs wireguard-go (Android mode), 1 stream", "wggo-android", 1, "per_core", 2.0),
+]
+RSS_LIMIT_MB = 6.0
 
 
 def median(xs):
@@ -43,7 +61,9 @@ def main(path):
                 i, streams = int(row[1]), int(row[3])
                 bps = None if row[4] == "NA" else float(row[4])
                 retr = None if row[5] == "NA" else int(row[5])
-                tcp.setdefault((i, streams), []).append((bps, retr, float(row[6])))
+                cpu_a = float(row[7]) if len(row) > 8 else None
+                cpu_b = float(row[8]) if len(row) > 8 else None
+                tcp.setdefault((i, streams), []).append((bps, retr, float(row[6]), cpu_a, cpu_b))
             elif kind == "latency":
                 latency[int(row[1])] = (
                     None if row[2] == "NA" else float(row[2]),
@@ -72,11 +92,17 @@ def main(path):
                 return i
         return None
 
+    def per_core(i, streams):
+        runs = tcp.get((i, streams), [])
+        cpu = median([r[2] for r in runs])
+        g = gbps(i, streams)
+        return g / (cpu / 100) if g and cpu else None
+
     bases = [(impl, label, baseline_index(impl)) for impl, label in BASELINES]
     bases = [b for b in bases if b[2] is not None]
 
     out = []
-    out.append("## End-to-end (network namespaces, veth, real TUN, iperf3 TCP)\n")
+    out.append(f"## End-to-end (network namespaces, veth GRO {meta.get('gro', 'off')}, real TUN, iperf3 TCP)\n")
     out.append(f"- Date: {meta.get('date', '?')}")
     out.append(f"- Machine: {meta.get('machine', '?')}")
     out.append(
@@ -90,7 +116,12 @@ def main(path):
 
     hdr = ["Pair", "1 stream Gbit/s"] + [f"× {label}" for _, label, _ in bases]
     hdr += ["4 streams Gbit/s"] + [f"× {label}" for _, label, _ in bases]
-    hdr += ["CPU % (1 stream, both ends)", "Gbit/s per core", "retransmits (1 stream)"]
+    hdr += [
+        "CPU % A / B (1 stream)",
+        "Gbit/s per core (A+B)",
+        "CPU-s per GB (A+B)",
+        "retransmits (1 stream)",
+    ]
     out.append("| " + " | ".join(hdr) + " |")
     out.append("|" + "---|" * len(hdr))
     for i in sorted(pairs):
@@ -107,9 +138,13 @@ def main(path):
                 cells.append(fnum(g / bg if g and bg else None, "{:.2f}×"))
         runs = tcp.get((i, 1), [])
         cpu = median([r[2] for r in runs])
+        cpu_a = median([r[3] for r in runs])
+        cpu_b = median([r[4] for r in runs])
         g1 = gbps(i, 1)
-        cells.append(fnum(cpu, "{:.0f}"))
-        cells.append(fnum(g1 / (cpu / 100) if g1 and cpu else None, "{:.2f}"))
+        cells.append(f"{fnum(cpu_a, '{:.0f}')} / {fnum(cpu_b, '{:.0f}')}")
+        cells.append(fnum(per_core(i, 1), "{:.2f}"))
+        # CPU cores busy divided by GB/s moved = CPU-seconds per GB.
+        cells.append(fnum((cpu / 100) / (g1 / 8) if g1 and cpu else None, "{:.2f}"))
         cells.append(fnum(median([r[1] for r in runs]), "{:.0f}"))
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
@@ -142,6 +177,42 @@ def main(path):
             fnum(steady, "{:.3f}"),
         ]
         out.append("| " + " | ".join(cells) + " |")
+    if any(impl in OFFLOAD_IMPLS for impl, _, _ in bases):
+        out.append("")
+        out.append(
+            "¹ wireguard-go with Linux TUN offloads (IFF_VNET_HDR, TSO/GRO on the TUN): a desktop-Linux "
+            "configuration. Phones hand the app a TUN fd without them; the mobile-fair comparison is "
+            "\"wg-go Android mode\" (same wireguard-go, TUN fd opened as VpnService does, UDP GSO/GRO kept)."
+        )
+        out.append("")
+
+    # Targets of the performance work, from this run.
+    culvert = baseline_index("culvert")
+    trows = []
+    for desc, base, streams, metric, minimum in TARGETS:
+        bi = baseline_index(base)
+        if culvert is None or bi is None:
+            trows.append((desc, f"≥ {minimum}×", "n/a", "not measured"))
+            continue
+        f = gbps if metric == "gbps" else per_core
+        c, b = f(culvert, streams), f(bi, streams)
+        r = c / b if c and b else None
+        trows.append((desc, f"≥ {minimum}×", fnum(r, "{:.2f}×"), "n/a" if r is None else ("met" if r >= minimum else "not met")))
+    if culvert is not None:
+        ra, rb = rss.get(culvert, (None, None))
+        worst = max(ra or 0, rb or 0) / 1024 if (ra or rb) else None
+        trows.append(("peak RSS per process under load (Culvert ↔ Culvert)", f"≤ {RSS_LIMIT_MB:.0f} MB",
+                      fnum(worst, "{:.1f} MB"), "n/a" if worst is None else ("met" if worst <= RSS_LIMIT_MB else "not met")))
+        ia, ib, w = idle.get(culvert, (None, None, None))
+        trows.append(("idle context switches (Culvert ↔ Culvert, both ends)", "0",
+                      "n/a" if ia is None else f"{ia + ib} in {w} s", "n/a" if ia is None else ("met" if ia + ib == 0 else "not met")))
+    out.append("")
+    out.append("Targets (ratios of Culvert ↔ Culvert to the baseline pair, same run):")
+    out.append("")
+    out.append("| Target | Wanted | Measured | |")
+    out.append("|---|---|---|---|")
+    for row in trows:
+        out.append("| " + " | ".join(row) + " |")
     out.append("")
     out.append(
         "A = the side running the iperf3 client (sender), B = the receiver. "

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # `make bench`: micro-benchmarks (criterion) and the end-to-end benchmark in
 # network namespaces; writes bench/results.md and prints it.
-#   scripts/bench.sh [--quick] [--no-e2e] [--no-micro]
+#   scripts/bench.sh [--quick] [--no-e2e] [--no-micro] [--gro off|on|both]
 # --quick: 3 s iperf3 runs, 1 round, short idle window (to check the harness).
+# --gro: veth GRO setting for the end-to-end runs (default both: one full run
+#        with GRO off, then one with it on; every pair gets the same setting).
 # Installs what it needs (scripts/setup.d/60-bench.sh) and builds the comparison
 # peers once into /var/cache/culvert/bench (bench/build-peers.sh).
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 set -uo pipefail
-QUICK=0; E2E=1; MICRO=1
-for a in "$@"; do
+QUICK=0; E2E=1; MICRO=1; GRO=both
+args=("$@")
+while [ $# -gt 0 ]; do
+    a=$1; shift
     case $a in
+        --gro) GRO=${1:-}; shift ;;
         --quick) QUICK=1 ;;
         --no-e2e) E2E=0 ;;
         --no-micro) MICRO=0 ;;
-        *) echo "usage: $0 [--quick] [--no-e2e] [--no-micro]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--quick] [--no-e2e] [--no-micro] [--gro off|on|both]" >&2; exit 2 ;;
     esac
 done
 OUT=bench/results.md
@@ -37,12 +42,15 @@ if [ "$MICRO" = 1 ]; then
         tee "$LOGS/criterion.log" | grep -E 'time:|thrpt:|^[a-z_]+/|error'
 fi
 if [ "$E2E" = 1 ]; then
-    echo "== end-to-end benchmark"
-    if [ "$QUICK" = 1 ]; then
-        bash bench/e2e.sh --seconds 3 --rounds 1 --idle-delay 3 --idle-window 10 --out "$LOGS/e2e.md"
-    else
-        bash bench/e2e.sh --out "$LOGS/e2e.md"
-    fi
+    case $GRO in both) gros="off on" ;; off | on) gros=$GRO ;; *) echo "--gro takes off, on or both" >&2; exit 2 ;; esac
+    for g in $gros; do
+        echo "== end-to-end benchmark, veth GRO $g"
+        if [ "$QUICK" = 1 ]; then
+            bash bench/e2e.sh --gro "$g" --seconds 3 --rounds 1 --idle-delay 3 --idle-window 10 --out "$LOGS/e2e-gro-$g.md"
+        else
+            bash bench/e2e.sh --gro "$g" --out "$LOGS/e2e-gro-$g.md"
+        fi
+    done
 fi
 
 ffi=target/release/libculvert_ffi.so
@@ -55,7 +63,7 @@ finished=$(date +%s)
 {
     echo "# Culvert benchmark results"
     echo
-    echo "- Command: \`make bench\` (scripts/bench.sh $*)"
+    echo "- Command: \`make bench\` (scripts/bench.sh ${args[*]:-})"
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $COMMIT"
     echo "- Machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, kernel $(uname -r); load average (1/5/15 min) $LOAD_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (shared machine: other jobs ran meanwhile)"
     echo "- Time: $((built - started)) s building, $((finished - built)) s measuring"
@@ -70,9 +78,12 @@ finished=$(date +%s)
         python3 bench/criterion_table.py "$LOGS/criterion.log"
         echo
     fi
-    [ -f "$LOGS/e2e.md" ] && cat "$LOGS/e2e.md"
+    for g in off on; do
+        [ -f "$LOGS/e2e-gro-$g.md" ] && { cat "$LOGS/e2e-gro-$g.md"; echo; }
+    done
 } >"$OUT"
-[ -f "$LOGS/e2e.md.tsv" ] && cp "$LOGS/e2e.md.tsv" bench/results-e2e.tsv
+[ -f "$LOGS/e2e-gro-off.md.tsv" ] && cp "$LOGS/e2e-gro-off.md.tsv" bench/results-e2e.tsv
+[ -f "$LOGS/e2e-gro-on.md.tsv" ] && cp "$LOGS/e2e-gro-on.md.tsv" bench/results-e2e-gro.tsv
 echo
 cat "$OUT"
 echo "written to $OUT"
