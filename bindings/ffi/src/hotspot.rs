@@ -86,9 +86,10 @@ pub enum HotspotFormat {
     Passpoint,
 }
 
-/// Security of a network.
+/// Security of a network. Named `WifiSecurity` (not `Security`) so that the
+/// generated Swift type does not shadow Apple's `Security` module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum Security {
+pub enum WifiSecurity {
     /// No security.
     Open,
     /// Enhanced Open (OWE).
@@ -221,7 +222,7 @@ pub struct WifiNetwork {
     #[uniffi(default = false)]
     pub hidden: bool,
     /// Security type.
-    pub security: Security,
+    pub security: WifiSecurity,
     /// Passphrase, raw PSK (64 hex digits), WEP key or EAP/Passpoint password.
     #[uniffi(default = None)]
     pub password: Option<Arc<Secret>>,
@@ -455,27 +456,27 @@ impl From<qr::QrError> for QrError {
     }
 }
 
-fn security_out(s: h::Security) -> Security {
+fn security_out(s: h::Security) -> WifiSecurity {
     match s {
-        h::Security::Open => Security::Open,
-        h::Security::Owe => Security::Owe,
-        h::Security::Wep => Security::Wep,
-        h::Security::Wpa => Security::Wpa,
-        h::Security::Sae => Security::Sae,
-        h::Security::WpaSae => Security::WpaSae,
-        h::Security::Eap => Security::Eap,
+        h::Security::Open => WifiSecurity::Open,
+        h::Security::Owe => WifiSecurity::Owe,
+        h::Security::Wep => WifiSecurity::Wep,
+        h::Security::Wpa => WifiSecurity::Wpa,
+        h::Security::Sae => WifiSecurity::Sae,
+        h::Security::WpaSae => WifiSecurity::WpaSae,
+        h::Security::Eap => WifiSecurity::Eap,
     }
 }
 
-fn security_in(s: Security) -> h::Security {
+fn security_in(s: WifiSecurity) -> h::Security {
     match s {
-        Security::Open => h::Security::Open,
-        Security::Owe => h::Security::Owe,
-        Security::Wep => h::Security::Wep,
-        Security::Wpa => h::Security::Wpa,
-        Security::Sae => h::Security::Sae,
-        Security::WpaSae => h::Security::WpaSae,
-        Security::Eap => h::Security::Eap,
+        WifiSecurity::Open => h::Security::Open,
+        WifiSecurity::Owe => h::Security::Owe,
+        WifiSecurity::Wep => h::Security::Wep,
+        WifiSecurity::Wpa => h::Security::Wpa,
+        WifiSecurity::Sae => h::Security::Sae,
+        WifiSecurity::WpaSae => h::Security::WpaSae,
+        WifiSecurity::Eap => h::Security::Eap,
     }
 }
 

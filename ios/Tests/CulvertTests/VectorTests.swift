@@ -78,7 +78,7 @@ final class VectorTests: XCTestCase {
         }
     }
 
-    private func securityName(_ security: Security) -> String {
+    private func securityName(_ security: WifiSecurity) -> String {
         switch security {
         case .open: return "open"
         case .owe: return "owe"

@@ -4717,7 +4717,7 @@ public struct WifiNetwork {
     /**
      * Security type.
      */
-    public var security: Security
+    public var security: WifiSecurity
     /**
      * Passphrase, raw PSK (64 hex digits), WEP key or EAP/Passpoint password.
      */
@@ -4749,7 +4749,7 @@ public struct WifiNetwork {
          */hidden: Bool = false, 
         /**
          * Security type.
-         */security: Security, 
+         */security: WifiSecurity, 
         /**
          * Passphrase, raw PSK (64 hex digits), WEP key or EAP/Passpoint password.
          */password: Secret? = nil, 
@@ -4789,7 +4789,7 @@ public struct FfiConverterTypeWifiNetwork: FfiConverterRustBuffer {
                 ssid: FfiConverterOptionString.read(from: &buf), 
                 ssidIsPrefix: FfiConverterBool.read(from: &buf), 
                 hidden: FfiConverterBool.read(from: &buf), 
-                security: FfiConverterTypeSecurity.read(from: &buf), 
+                security: FfiConverterTypeWifiSecurity.read(from: &buf), 
                 password: FfiConverterOptionTypeSecret.read(from: &buf), 
                 joinOnce: FfiConverterBool.read(from: &buf), 
                 eap: FfiConverterOptionTypeEapConfig.read(from: &buf), 
@@ -4801,7 +4801,7 @@ public struct FfiConverterTypeWifiNetwork: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.ssid, into: &buf)
         FfiConverterBool.write(value.ssidIsPrefix, into: &buf)
         FfiConverterBool.write(value.hidden, into: &buf)
-        FfiConverterTypeSecurity.write(value.security, into: &buf)
+        FfiConverterTypeWifiSecurity.write(value.security, into: &buf)
         FfiConverterOptionTypeSecret.write(value.password, into: &buf)
         FfiConverterBool.write(value.joinOnce, into: &buf)
         FfiConverterOptionTypeEapConfig.write(value.eap, into: &buf)
@@ -6451,135 +6451,6 @@ public func FfiConverterTypeQrPayload_lower(_ value: QrPayload) -> RustBuffer {
 // Note that we don't yet support `indirect` for enums.
 // See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
 /**
- * Security of a network.
- */
-
-public enum Security {
-    
-    /**
-     * No security.
-     */
-    case `open`
-    /**
-     * Enhanced Open (OWE).
-     */
-    case owe
-    /**
-     * WEP (no longer accepted by Android's `WifiNetworkSuggestion`).
-     */
-    case wep
-    /**
-     * WPA/WPA2 personal.
-     */
-    case wpa
-    /**
-     * WPA3 personal (SAE).
-     */
-    case sae
-    /**
-     * WPA2/WPA3 transition mode.
-     */
-    case wpaSae
-    /**
-     * WPA2/WPA3 enterprise (802.1X), including Passpoint.
-     */
-    case eap
-}
-
-
-#if compiler(>=6)
-extension Security: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSecurity: FfiConverterRustBuffer {
-    typealias SwiftType = Security
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Security {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .`open`
-        
-        case 2: return .owe
-        
-        case 3: return .wep
-        
-        case 4: return .wpa
-        
-        case 5: return .sae
-        
-        case 6: return .wpaSae
-        
-        case 7: return .eap
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Security, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .`open`:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .owe:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .wep:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .wpa:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .sae:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .wpaSae:
-            writeInt(&buf, Int32(6))
-        
-        
-        case .eap:
-            writeInt(&buf, Int32(7))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSecurity_lift(_ buf: RustBuffer) throws -> Security {
-    return try FfiConverterTypeSecurity.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSecurity_lower(_ value: Security) -> RustBuffer {
-    return FfiConverterTypeSecurity.lower(value)
-}
-
-
-extension Security: Equatable, Hashable {}
-
-
-
-
-
-
-// Note that we don't yet support `indirect` for enums.
-// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
-/**
  * How packets are framed on a TUN file descriptor.
  */
 
@@ -7098,6 +6969,136 @@ public func FfiConverterTypeTunnelState_lower(_ value: TunnelState) -> RustBuffe
 
 
 extension TunnelState: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * Security of a network. Named `WifiSecurity` (not `Security`) so that the
+ * generated Swift type does not shadow Apple's `Security` module.
+ */
+
+public enum WifiSecurity {
+    
+    /**
+     * No security.
+     */
+    case `open`
+    /**
+     * Enhanced Open (OWE).
+     */
+    case owe
+    /**
+     * WEP (no longer accepted by Android's `WifiNetworkSuggestion`).
+     */
+    case wep
+    /**
+     * WPA/WPA2 personal.
+     */
+    case wpa
+    /**
+     * WPA3 personal (SAE).
+     */
+    case sae
+    /**
+     * WPA2/WPA3 transition mode.
+     */
+    case wpaSae
+    /**
+     * WPA2/WPA3 enterprise (802.1X), including Passpoint.
+     */
+    case eap
+}
+
+
+#if compiler(>=6)
+extension WifiSecurity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWifiSecurity: FfiConverterRustBuffer {
+    typealias SwiftType = WifiSecurity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WifiSecurity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .owe
+        
+        case 3: return .wep
+        
+        case 4: return .wpa
+        
+        case 5: return .sae
+        
+        case 6: return .wpaSae
+        
+        case 7: return .eap
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WifiSecurity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .owe:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .wep:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .wpa:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .sae:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .wpaSae:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .eap:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWifiSecurity_lift(_ buf: RustBuffer) throws -> WifiSecurity {
+    return try FfiConverterTypeWifiSecurity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWifiSecurity_lower(_ value: WifiSecurity) -> RustBuffer {
+    return FfiConverterTypeWifiSecurity.lower(value)
+}
+
+
+extension WifiSecurity: Equatable, Hashable {}
 
 
 

@@ -74,9 +74,9 @@ class HostileInputTest {
         assertEquals(HotspotErrorKind.UNRECOGNIZED_FORMAT, assertFailsWith<HotspotException.Invalid> { parseHotspot(ByteArray(0)) }.kind)
         assertFailsWith<HotspotException.Invalid> { parseHotspot(huge.toByteArray()) }
         assertFailsWith<QrException.Hotspot> { parseQr("") }
-        assertFailsWith<HotspotException.Invalid> { writeWifiUri(WifiNetwork(ssid = "", security = Security.OPEN)) }
+        assertFailsWith<HotspotException.Invalid> { writeWifiUri(WifiNetwork(ssid = "", security = WifiSecurity.OPEN)) }
         try {
-            writeWifiUri(WifiNetwork(ssid = huge, security = Security.WPA, password = Secret(huge)))
+            writeWifiUri(WifiNetwork(ssid = huge, security = WifiSecurity.WPA, password = Secret(huge)))
         } catch (e: HotspotException.Invalid) {
             assertTrue(huge !in e.detail)
         }

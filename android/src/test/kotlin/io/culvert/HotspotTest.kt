@@ -19,7 +19,7 @@ class HotspotTest {
         assertEquals(HotspotFormat.WIFI, c.format)
         val n = c.networks.single()
         assertEquals("Cafe", n.ssid)
-        assertEquals(Security.WPA, n.security)
+        assertEquals(WifiSecurity.WPA, n.security)
         assertTrue(n.hidden)
         assertEquals("espresso42", n.password!!.reveal())
         assertEquals("<redacted>", n.password.toString())
@@ -29,12 +29,12 @@ class HotspotTest {
 
     @Test
     fun writesAWifiCodeThatParsesBack() {
-        val network = WifiNetwork(ssid = "Caf\u00e9;1", security = Security.SAE, password = Secret("p\\a;ss"))
+        val network = WifiNetwork(ssid = "Caf\u00e9;1", security = WifiSecurity.SAE, password = Secret("p\\a;ss"))
         val uri = writeWifiUri(network)
         assertTrue(uri.startsWith("WIFI:"), uri)
         val back = parseHotspot(uri.toByteArray()).networks.single()
         assertEquals("Caf\u00e9;1", back.ssid)
-        assertEquals(Security.SAE, back.security)
+        assertEquals(WifiSecurity.SAE, back.security)
         assertEquals("p\\a;ss", back.password!!.reveal())
     }
 
@@ -42,14 +42,14 @@ class HotspotTest {
     fun writingAPasspointNetworkIsUnsupported() {
         val passpoint = PasspointConfig("hotspot.example.net", null, null, listOf(), listOf(), listOf(), listOf(), null)
         val e = assertFailsWith<HotspotException.Invalid> {
-            writeWifiUri(WifiNetwork(ssid = null, security = Security.EAP, passpoint = passpoint))
+            writeWifiUri(WifiNetwork(ssid = null, security = WifiSecurity.EAP, passpoint = passpoint))
         }
         assertEquals(HotspotErrorKind.UNSUPPORTED, e.kind)
     }
 
     @Test
     fun warningsForWhatPlatformsRefuse() {
-        val warnings = hotspotWarnings(WifiNetwork(ssid = "Old", security = Security.WEP, password = Secret("0123456789")))
+        val warnings = hotspotWarnings(WifiNetwork(ssid = "Old", security = WifiSecurity.WEP, password = Secret("0123456789")))
         assertTrue(warnings.isNotEmpty())
         assertTrue(warnings.none { "0123456789" in it.detail })
     }
@@ -121,7 +121,7 @@ class HotspotTest {
         assertEquals(HotspotFormat.PASSPOINT, c.format)
         val n = c.networks.single()
         assertNull(n.ssid)
-        assertEquals(Security.EAP, n.security)
+        assertEquals(WifiSecurity.EAP, n.security)
         val pp = n.passpoint!!
         assertEquals("hotspot.example.net", pp.fqdn)
         assertEquals("Example Network", pp.friendlyName)
@@ -141,11 +141,11 @@ class HotspotTest {
     }
 
     private fun zxingSecurity(type: String) = when (type) {
-        "nopass", "" -> Security.OPEN
-        "WEP" -> Security.WEP
-        "WPA", "WPA2" -> Security.WPA
-        "SAE" -> Security.SAE
-        "WPA2-EAP" -> Security.EAP
+        "nopass", "" -> WifiSecurity.OPEN
+        "WEP" -> WifiSecurity.WEP
+        "WPA", "WPA2" -> WifiSecurity.WPA
+        "SAE" -> WifiSecurity.SAE
+        "WPA2-EAP" -> WifiSecurity.EAP
         else -> error("unexpected ZXing type $type")
     }
 }

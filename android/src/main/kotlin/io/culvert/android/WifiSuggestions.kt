@@ -14,7 +14,7 @@ import io.culvert.HotspotConfig
 import io.culvert.HotspotWarning
 import io.culvert.PasspointCredential
 import io.culvert.Phase2
-import io.culvert.Security
+import io.culvert.WifiSecurity
 import io.culvert.WifiNetwork
 import io.culvert.hotspotWarnings
 import java.io.ByteArrayInputStream
@@ -67,7 +67,7 @@ val ANDROID_REFUSES: Set<String> = setOf(
 fun androidRefusals(network: WifiNetwork): List<HotspotWarning> {
     val reasons = hotspotWarnings(network).filter { it.code in ANDROID_REFUSES }.toMutableList()
     val eap = network.eap
-    if (network.security == Security.EAP && eap != null) {
+    if (network.security == WifiSecurity.EAP && eap != null) {
         if (eap.method == EapMethod.FAST) {
             reasons += HotspotWarning("EAP_METHOD_UNSUPPORTED", "Android has no EAP-FAST")
         }
@@ -132,13 +132,13 @@ private fun WifiNetwork.toSuggestion(): WifiNetworkSuggestion {
     if (hidden) b.setIsHiddenSsid(true)
     val pw = password?.reveal()
     when (security) {
-        Security.OPEN -> {}
-        Security.OWE -> b.setIsEnhancedOpen(true)
+        WifiSecurity.OPEN -> {}
+        WifiSecurity.OWE -> b.setIsEnhancedOpen(true)
         // WPA2/WPA3 transition networks are suggested as WPA2: Android upgrades to SAE itself.
-        Security.WPA, Security.WPA_SAE -> b.setWpa2Passphrase(pw!!)
-        Security.SAE -> b.setWpa3Passphrase(pw!!)
-        Security.EAP -> b.setWpa2EnterpriseConfig(enterpriseConfig(eap!!, pw))
-        Security.WEP -> throw IllegalArgumentException("WEP cannot be suggested")
+        WifiSecurity.WPA, WifiSecurity.WPA_SAE -> b.setWpa2Passphrase(pw!!)
+        WifiSecurity.SAE -> b.setWpa3Passphrase(pw!!)
+        WifiSecurity.EAP -> b.setWpa2EnterpriseConfig(enterpriseConfig(eap!!, pw))
+        WifiSecurity.WEP -> throw IllegalArgumentException("WEP cannot be suggested")
     }
     return b.build()
 }

@@ -7,7 +7,7 @@ import io.culvert.EapConfig
 import io.culvert.EapMethod
 import io.culvert.HotspotFormat
 import io.culvert.Secret
-import io.culvert.Security
+import io.culvert.WifiSecurity
 import io.culvert.SettingsOptions
 import io.culvert.TunnelConfig
 import io.culvert.WifiNetwork
@@ -94,15 +94,15 @@ class AndroidGlueTest {
     @Test
     fun androidRefusalsComeFromCulvertsPlatformRules() {
         fun codes(n: WifiNetwork) = androidRefusals(n).map { it.code }
-        assertEquals(emptyList(), codes(WifiNetwork(ssid = "Cafe", security = Security.WPA, password = Secret("espresso42"))))
-        assertEquals(listOf("WEP_DEPRECATED"), codes(WifiNetwork(ssid = "Old", security = Security.WEP, password = Secret("0123456789"))))
-        assertTrue("RAW_PSK" in codes(WifiNetwork(ssid = "Raw", security = Security.WPA, password = Secret("a".repeat(64)))))
-        assertTrue("PASSPHRASE_TOO_SHORT" in codes(WifiNetwork(ssid = "Short", security = Security.WPA, password = Secret("1234567"))))
-        assertTrue("SSID_TOO_LONG" in codes(WifiNetwork(ssid = "x".repeat(33), security = Security.OPEN)))
+        assertEquals(emptyList(), codes(WifiNetwork(ssid = "Cafe", security = WifiSecurity.WPA, password = Secret("espresso42"))))
+        assertEquals(listOf("WEP_DEPRECATED"), codes(WifiNetwork(ssid = "Old", security = WifiSecurity.WEP, password = Secret("0123456789"))))
+        assertTrue("RAW_PSK" in codes(WifiNetwork(ssid = "Raw", security = WifiSecurity.WPA, password = Secret("a".repeat(64)))))
+        assertTrue("PASSPHRASE_TOO_SHORT" in codes(WifiNetwork(ssid = "Short", security = WifiSecurity.WPA, password = Secret("1234567"))))
+        assertTrue("SSID_TOO_LONG" in codes(WifiNetwork(ssid = "x".repeat(33), security = WifiSecurity.OPEN)))
         val eap = EapConfig(EapMethod.PEAP, null, "user", null, emptyList(), emptyList(), null)
-        assertTrue("EAP_NO_SERVER_VALIDATION" in codes(WifiNetwork(ssid = "Corp", security = Security.EAP, password = Secret("pw"), eap = eap)))
+        assertTrue("EAP_NO_SERVER_VALIDATION" in codes(WifiNetwork(ssid = "Corp", security = WifiSecurity.EAP, password = Secret("pw"), eap = eap)))
         val fast = eap.copy(method = EapMethod.FAST, trustedServerNames = listOf("radius.example"), caCertificates = listOf(byteArrayOf(1)))
-        assertTrue("EAP_METHOD_UNSUPPORTED" in codes(WifiNetwork(ssid = "Corp", security = Security.EAP, password = Secret("pw"), eap = fast)))
+        assertTrue("EAP_METHOD_UNSUPPORTED" in codes(WifiNetwork(ssid = "Corp", security = WifiSecurity.EAP, password = Secret("pw"), eap = fast)))
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.culvert.HotspotConfig
 import io.culvert.HotspotException
 import io.culvert.QrException
 import io.culvert.QrPayload
-import io.culvert.Security
+import io.culvert.WifiSecurity
 import io.culvert.TunnelConfig
 import io.culvert.WifiNetwork
 import io.culvert.android.toAndroidWifi
@@ -174,12 +174,12 @@ internal object CulvertCoreAdapter {
     private fun network(n: WifiNetwork): Map<String, Any?> = mapOf(
         "ssid" to n.ssid,
         "security" to when (n.security) {
-            Security.OPEN -> "open"
-            Security.OWE -> "owe"
-            Security.WEP -> "wep"
-            Security.WPA, Security.WPA_SAE -> "wpaPersonal" // WPA2 passphrases also join WPA2/WPA3 transition networks
-            Security.SAE -> "wpa3Personal"
-            Security.EAP -> "wpaEnterprise"
+            WifiSecurity.OPEN -> "open"
+            WifiSecurity.OWE -> "owe"
+            WifiSecurity.WEP -> "wep"
+            WifiSecurity.WPA, WifiSecurity.WPA_SAE -> "wpaPersonal" // WPA2 passphrases also join WPA2/WPA3 transition networks
+            WifiSecurity.SAE -> "wpa3Personal"
+            WifiSecurity.EAP -> "wpaEnterprise"
         },
         "password" to n.password?.reveal(),
         "hidden" to n.hidden,
