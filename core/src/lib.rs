@@ -2,6 +2,7 @@
 //!
 //! - [`config`]: wg-quick configuration model, parser, writer and key types.
 //! - [`settings`]: the network settings a platform tunnel applies, derived from a config.
+//! - [`doctor`]: findings that explain why a config (or a running tunnel) breaks connectivity.
 //! - [`hotspot`]: Wi-Fi hotspot configurations (`WIFI:` QR, `DPP:` URI, `.mobileconfig`, Passpoint).
 //! - [`qr`]: one entry point for anything a user scans (wg-quick config, `WIFI:`, `DPP:`).
 //! - [`proto`]: the sans-IO WireGuard tunnel state machine (no sockets, no clock reads).
@@ -11,6 +12,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod doctor;
 pub mod hotspot;
 pub mod proto;
 pub mod qr;

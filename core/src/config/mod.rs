@@ -16,6 +16,7 @@
 
 mod error;
 mod key;
+mod locations;
 mod model;
 mod parser;
 mod warnings;
@@ -23,8 +24,9 @@ mod writer;
 
 pub use error::{ConfigError, ErrorKind, Section};
 pub use key::{KeyError, PresharedKey, PrivateKey, PublicKey};
+pub use locations::{AttributeLine, SourceMap};
 pub use model::{Config, Endpoint, EndpointHost, HostKeys, Interface, Peer};
-pub use parser::{parse, parse_bytes};
+pub use parser::{parse, parse_bytes, parse_bytes_with_locations, parse_with_locations};
 pub use warnings::ConfigWarning;
 pub use writer::write;
 

@@ -12,6 +12,7 @@
 
 use super::error::{ConfigError, ErrorKind, Section};
 use super::key::{PresharedKey, PrivateKey, PublicKey};
+use super::locations::{AttributeLine, SourceMap};
 use super::model::{Config, Endpoint, EndpointHost, HostKeys, Interface, Peer};
 use ipnetwork::IpNetwork;
 use std::collections::HashSet;
@@ -25,6 +26,26 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         parser.line(index + 1, line)?;
     }
     parser.finish()
+}
+
+/// Parses wg-quick text like [`parse`], and also returns where each section and
+/// attribute is (for pointing at lines in later remarks).
+pub fn parse_with_locations(text: &str) -> Result<(Config, SourceMap), ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut parser = Parser::default();
+    for (index, line) in Lines::new(text).enumerate() {
+        parser.line(index + 1, line)?;
+    }
+    let map = std::mem::take(&mut parser.map);
+    Ok((parser.finish()?, map))
+}
+
+/// [`parse_bytes`] with locations, as [`parse_with_locations`].
+pub fn parse_bytes_with_locations(bytes: &[u8]) -> Result<(Config, SourceMap), ConfigError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_with_locations(text),
+        Err(_) => parse_bytes(bytes).map(|config| (config, SourceMap::default())),
+    }
 }
 
 /// Parses wg-quick bytes. Text that is not UTF-8 is a `SYNTAX_ERROR` at the line
@@ -249,6 +270,20 @@ impl Attr {
         )
     }
 
+    /// Whether the value may be kept in a [`SourceMap`]: not a key, not a command.
+    fn public_value(self) -> bool {
+        !matches!(
+            self,
+            Attr::PrivateKey
+                | Attr::PublicKey
+                | Attr::PresharedKey
+                | Attr::PreUp
+                | Attr::PostUp
+                | Attr::PreDown
+                | Attr::PostDown
+        )
+    }
+
     fn lookup(name: &str) -> Option<Attr> {
         Attr::ALL
             .into_iter()
@@ -300,6 +335,7 @@ struct Parser {
     peer: Option<PeerDraft>,
     peers: Vec<Peer>,
     peer_keys: HashSet<PublicKey>,
+    map: SourceMap,
 }
 
 impl Parser {
@@ -317,8 +353,10 @@ impl Parser {
             if line.eq_ignore_ascii_case("[Interface]") {
                 self.in_section = Some(Section::Interface);
                 self.interface.header_line.get_or_insert(number);
+                self.map.interface.get_or_insert(number);
             } else if line.eq_ignore_ascii_case("[Peer]") {
                 self.in_section = Some(Section::Peer);
+                self.map.peers.push(number);
                 self.peer = Some(PeerDraft {
                     header_line: number,
                     public_key: None,
@@ -423,6 +461,17 @@ impl Parser {
             )));
         }
         seen.push(attr);
+        self.map.attributes.push(AttributeLine {
+            section,
+            peer: (section == Section::Peer).then_some(self.peers.len()),
+            key: attr.name(),
+            line: number,
+            items: if attr.public_value() {
+                split_list(value).into_iter().map(str::to_owned).collect()
+            } else {
+                Vec::new()
+            },
+        });
         match section {
             Section::Interface => self.interface_attr(attr, value, number).map_err(|bad| {
                 let mut err = place(bad);

@@ -63,7 +63,7 @@ pub fn run(cmd: ConfigCommand) -> u8 {
 }
 
 /// Reads FILE or stdin; `Err(code)` after printing a usage error.
-fn read_input(file: &str) -> Result<Vec<u8>, u8> {
+pub(crate) fn read_input(file: &str) -> Result<Vec<u8>, u8> {
     let mut bytes = Vec::new();
     let result = if file == "-" {
         std::io::stdin()
@@ -85,7 +85,7 @@ fn read_input(file: &str) -> Result<Vec<u8>, u8> {
     }
 }
 
-fn parse_input(bytes: &[u8]) -> Result<Config, ConfigError> {
+pub(crate) fn parse_input(bytes: &[u8]) -> Result<Config, ConfigError> {
     if bytes.len() as u64 > MAX_INPUT {
         return Err(ConfigError {
             kind: ErrorKind::SyntaxError,
@@ -133,7 +133,7 @@ fn check(file: &str, as_json: bool) -> u8 {
     }
 }
 
-fn report_error(file: &str, bytes: &[u8], err: &ConfigError, as_json: bool) {
+pub(crate) fn report_error(file: &str, bytes: &[u8], err: &ConfigError, as_json: bool) {
     if as_json {
         println!(
             "{}",

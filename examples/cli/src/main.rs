@@ -5,6 +5,7 @@
 
 mod cmd_config;
 mod cmd_demo;
+mod cmd_doctor;
 mod cmd_hotspot;
 mod cmd_keys;
 mod cmd_qr;
@@ -46,6 +47,8 @@ enum Command {
     Up(cmd_up::UpArgs),
     /// Two tunnels in one process over loopback: handshake, traffic, report.
     Demo(cmd_demo::DemoArgs),
+    /// Explain why a config will break connectivity (findings with fix hints).
+    Doctor(cmd_doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Pubkey => cmd_keys::pubkey(),
         Command::Up(args) => cmd_up::run(args),
         Command::Demo(args) => cmd_demo::run(args),
+        Command::Doctor(args) => cmd_doctor::run(args),
     };
     ExitCode::from(code)
 }
