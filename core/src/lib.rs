@@ -5,6 +5,7 @@
 //! - [`doctor`]: findings that explain why a config (or a running tunnel) breaks connectivity.
 //! - [`hotspot`]: Wi-Fi hotspot configurations (`WIFI:` QR, `DPP:` URI, `.mobileconfig`, Passpoint).
 //! - [`qr`]: one entry point for anything a user scans (wg-quick config, `WIFI:`, `DPP:`).
+//! - [`health`]: tunnel health (healthy/degraded/down) from evidence, and the recovery ladder.
 //! - [`proto`]: the sans-IO WireGuard tunnel state machine (no sockets, no clock reads).
 //! - [`runtime`]: the only I/O: event loop, packet I/O, UDP, endpoint resolution.
 //! - [`clock`]: Culvert's suspend-aware instant.
@@ -13,6 +14,7 @@
 pub mod clock;
 pub mod config;
 pub mod doctor;
+pub mod health;
 pub mod hotspot;
 pub mod proto;
 pub mod qr;
