@@ -128,7 +128,7 @@ fn a_closed_tun_device_is_reported_not_fatal() {
         .lock()
         .unwrap()
         .iter()
-        .any(|e| matches!(e, culvert_core::runtime::TunnelEvent::Error { message } if message.contains("TUN")))
+        .any(|e| matches!(e, culvert_core::runtime::TunnelEvent::Error { message, .. } if message.contains("TUN")))
     }));
     // The loop is still alive and answers.
     assert!(a.stats().is_ok());

@@ -144,11 +144,52 @@ pub enum TunnelEvent {
         /// The address now used (`ip:port`).
         endpoint: String,
     },
-    /// Something failed inside the tunnel; it carries on.
+    /// Resolving `peer`'s endpoint host name failed; Culvert retries with backoff
+    /// (1, 2, 4, … up to 60 s).
+    EndpointResolveFailed {
+        /// The peer's public key.
+        peer: String,
+        /// The resolver's reason.
+        detail: String,
+    },
+    /// Something failed inside the tunnel. `kind` says whether the tunnel stopped
+    /// (`FdClosed`, `Panicked`: a `StateChanged(Stopped)` follows) or carries on.
     Error {
+        /// What kind of failure.
+        kind: FaultKind,
         /// What (never a key).
         detail: String,
     },
+}
+
+/// The kind of a `TunnelEvent.Error`, by what the app does about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FaultKind {
+    /// A file descriptor the tunnel owns (the TUN fd) was closed by someone else:
+    /// the tunnel stopped. Start a new one with a new fd.
+    FdClosed,
+    /// Reading the TUN device failed: no more packets from the OS. Restart the tunnel.
+    TunReadFailed,
+    /// No UDP socket could be bound after a network change; Culvert retries with
+    /// backoff (up to 30 s) and recovers by itself.
+    RebindFailed,
+    /// A bug: the tunnel stopped. Start a new one (and report it).
+    Panicked,
+    /// A kind this version of the bindings does not know.
+    Other,
+}
+
+impl From<rt::FaultKind> for FaultKind {
+    fn from(kind: rt::FaultKind) -> Self {
+        match kind {
+            rt::FaultKind::FdClosed => FaultKind::FdClosed,
+            rt::FaultKind::TunReadFailed => FaultKind::TunReadFailed,
+            rt::FaultKind::RebindFailed => FaultKind::RebindFailed,
+            rt::FaultKind::Panicked => FaultKind::Panicked,
+            #[allow(unreachable_patterns)]
+            _ => FaultKind::Other,
+        }
+    }
 }
 
 impl TunnelEvent {
@@ -171,7 +212,16 @@ impl TunnelEvent {
                 peer: peer.to_base64(),
                 endpoint: endpoint.to_string(),
             },
-            rt::TunnelEvent::Error { message } => TunnelEvent::Error { detail: message },
+            rt::TunnelEvent::EndpointResolveFailed { peer, message } => {
+                TunnelEvent::EndpointResolveFailed {
+                    peer: peer.to_base64(),
+                    detail: message,
+                }
+            }
+            rt::TunnelEvent::Error { kind, message } => TunnelEvent::Error {
+                kind: kind.into(),
+                detail: message,
+            },
             #[allow(unreachable_patterns)]
             _ => return None,
         })
@@ -228,6 +278,36 @@ pub struct PeerStats {
     pub dropped: DropCounts,
 }
 
+/// Failed writes (UDP sends or TUN writes), by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, uniffi::Record)]
+pub struct IoFailures {
+    /// The socket or device buffer was full.
+    pub buffer_full: u64,
+    /// The destination or network was unreachable.
+    pub unreachable: u64,
+    /// A firewall or policy refused it.
+    pub permission: u64,
+    /// Too large for the path or device.
+    pub too_large: u64,
+    /// No socket of that address family, or the device is gone.
+    pub no_socket: u64,
+    /// Anything else.
+    pub other: u64,
+}
+
+impl From<rt::IoFailures> for IoFailures {
+    fn from(f: rt::IoFailures) -> Self {
+        IoFailures {
+            buffer_full: f.buffer_full,
+            unreachable: f.unreachable,
+            permission: f.permission,
+            too_large: f.too_large,
+            no_socket: f.no_socket,
+            other: f.other,
+        }
+    }
+}
+
 /// Statistics for the whole tunnel.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TunnelStats {
@@ -235,6 +315,12 @@ pub struct TunnelStats {
     pub listen_port: u16,
     /// One entry per configured peer.
     pub peers: Vec<PeerStats>,
+    /// UDP datagrams the network refused, by reason (not in any `txPackets`).
+    pub send_failures: IoFailures,
+    /// Decrypted packets the TUN device refused, by reason.
+    pub tun_write_failures: IoFailures,
+    /// Received datagrams larger than a receive slot that were lost anyway.
+    pub oversized_dropped: u64,
 }
 
 impl From<rt::TunnelStats> for TunnelStats {
@@ -271,6 +357,9 @@ impl From<rt::TunnelStats> for TunnelStats {
                     },
                 })
                 .collect(),
+            send_failures: s.send_failures.into(),
+            tun_write_failures: s.tun_write_failures.into(),
+            oversized_dropped: s.oversized_dropped,
         }
     }
 }
@@ -309,6 +398,16 @@ pub trait PacketSink: Send + Sync {
     fn deliver(&self, packets: Vec<Vec<u8>>) -> Result<(), CallbackError>;
 }
 
+/// Receives decrypted IP packets for the OS as one buffer per batch: packet `i`
+/// is the `lengths[i]` bytes after packet `i - 1` in `data` (two allocations per
+/// batch across the FFI instead of one per packet). Called on Culvert's
+/// event-loop thread, as [`PacketSink`].
+#[uniffi::export(with_foreign)]
+pub trait PacketBatchSink: Send + Sync {
+    /// One batch: the packets back to back, and their lengths in order.
+    fn deliver_batch(&self, data: Vec<u8>, lengths: Vec<u32>) -> Result<(), CallbackError>;
+}
+
 /// Keeps a socket out of the VPN (Android: `VpnService.protect(fd)`). Called for
 /// every UDP socket before first use, also after `networkChanged()`.
 #[uniffi::export(with_foreign)]
@@ -341,6 +440,21 @@ struct SinkAdapter(Arc<dyn PacketSink>);
 impl rt::PacketSink for SinkAdapter {
     fn deliver(&self, packets: Vec<Vec<u8>>) {
         call_foreign("packet sink", || self.0.deliver(packets));
+    }
+}
+
+struct BatchSinkAdapter(Arc<dyn PacketBatchSink>);
+
+impl rt::PacketSink for BatchSinkAdapter {
+    fn deliver(&self, packets: Vec<Vec<u8>>) {
+        let lengths = packets.iter().map(|p| p.len() as u32).collect();
+        let data = packets.concat();
+        call_foreign("packet sink", || self.0.deliver_batch(data, lengths));
+    }
+
+    fn deliver_packed(&self, batch: rt::PackedPackets<'_>) {
+        let (data, lengths) = (batch.data.to_vec(), batch.lengths.to_vec());
+        call_foreign("packet sink", || self.0.deliver_batch(data, lengths));
     }
 }
 
@@ -538,6 +652,34 @@ impl Tunnel {
         })
     }
 
+    /// As `startWithCallbacks`, with decrypted packets delivered as one buffer
+    /// plus lengths per batch (`PacketBatchSink`): what the Swift and Kotlin
+    /// packages use.
+    #[uniffi::constructor(default(observer = None, protector = None, resolver = None, options = None))]
+    pub fn start_with_packet_batches(
+        config: Arc<TunnelConfig>,
+        sink: Arc<dyn PacketBatchSink>,
+        observer: Option<Arc<dyn TunnelObserver>>,
+        protector: Option<Arc<dyn SocketProtector>>,
+        resolver: Option<Arc<dyn Resolver>>,
+        options: Option<TunnelOptions>,
+    ) -> Result<Arc<Self>, TunnelError> {
+        crate::logging::ensure_installed();
+        guard(|| {
+            let options = options.unwrap_or(TunnelOptions {
+                nat64_prefix: None,
+                fwmark: None,
+                assume_ipv6_only: false,
+            });
+            let hooks = hooks(observer, protector, resolver, &options)?;
+            let io = rt::PacketIo::Callbacks {
+                sink: Arc::new(BatchSinkAdapter(sink)),
+            };
+            let inner = rt::Tunnel::start(config.inner.clone(), io, hooks)?;
+            Ok(Arc::new(Tunnel { inner }))
+        })
+    }
+
     /// Applies a new config without tearing the tunnel down (sessions of peers
     /// whose key is unchanged are kept).
     pub fn update(&self, config: Arc<TunnelConfig>) -> Result<(), TunnelError> {
@@ -545,7 +687,7 @@ impl Tunnel {
     }
 
     /// Outbound IP packets from the OS, in one batch (callback mode only). If
-    /// Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+    /// Culvert's queue (1,024 packets or 2 MiB) fills up, the packets that fit are queued,
     /// the rest dropped and counted (`queue_full`), and the call fails with `Busy`
     /// whose detail says how many of the batch were accepted.
     pub fn send_packets(&self, packets: Vec<Vec<u8>>) -> Result<(), TunnelError> {
@@ -611,6 +753,52 @@ mod tests {
             TunnelError::from(rt::RuntimeError::WrongIoMode("x".into())),
             TunnelError::WrongMode { .. }
         ));
+    }
+
+    #[test]
+    fn batch_sink_gets_one_buffer_and_the_lengths() {
+        use std::sync::Mutex;
+        #[derive(Default)]
+        struct S(Mutex<Vec<(Vec<u8>, Vec<u32>)>>);
+        impl PacketBatchSink for S {
+            fn deliver_batch(&self, data: Vec<u8>, lengths: Vec<u32>) -> Result<(), CallbackError> {
+                self.0.lock().unwrap().push((data, lengths));
+                Ok(())
+            }
+        }
+        use rt::PacketSink as _;
+        let s = Arc::new(S::default());
+        let adapter = BatchSinkAdapter(s.clone());
+        adapter.deliver_packed(rt::PackedPackets {
+            data: b"abcdef",
+            lengths: &[2, 4],
+        });
+        adapter.deliver(vec![b"xy".to_vec(), b"z".to_vec()]);
+        let got = s.0.lock().unwrap();
+        assert_eq!(got[0], (b"abcdef".to_vec(), vec![2, 4]));
+        assert_eq!(got[1], (b"xyz".to_vec(), vec![2, 1]));
+        let split: Vec<&[u8]> = rt::PackedPackets {
+            data: b"abcdef",
+            lengths: &[2, 4],
+        }
+        .iter()
+        .collect();
+        assert_eq!(split, vec![&b"ab"[..], &b"cdef"[..]]);
+    }
+
+    #[test]
+    fn fault_kinds_cross_the_ffi() {
+        let e = TunnelEvent::from_core(rt::TunnelEvent::Error {
+            kind: rt::FaultKind::FdClosed,
+            message: "gone".into(),
+        });
+        assert_eq!(
+            e,
+            Some(TunnelEvent::Error {
+                kind: FaultKind::FdClosed,
+                detail: "gone".into()
+            })
+        );
     }
 
     #[test]

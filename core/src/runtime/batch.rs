@@ -2,9 +2,13 @@
 //! system call elsewhere (Apple has no `sendmmsg`).
 //!
 //! Memory is fixed at construction: [`BATCH`] slots of `slot` bytes each for
-//! receiving and for sending (with the default slot of 2 KiB, 128 KiB in total).
-//! Datagrams larger than a slot are dropped on receive (they are larger than any
-//! tunnel MTU Culvert configures) and sent one by one on send.
+//! receiving and for sending (with the default slot of 2 KiB, 64 KiB each), plus
+//! one receive spill buffer of [`MAX_DATAGRAM`] bytes. A datagram larger than a
+//! slot (a peer with a larger MTU) continues into the spill buffer, which every
+//! message of a batch shares: the last such datagram of a batch arrives whole;
+//! an earlier one in the same batch was overwritten and is counted in
+//! `oversized_dropped` (logged once). Datagrams larger than a slot are sent one
+//! by one.
 
 use super::udp::{self, Sockets};
 use socket2::SockAddr;
@@ -13,26 +17,59 @@ use std::net::SocketAddr;
 
 /// Datagrams per system call.
 pub(crate) const BATCH: usize = 32;
+/// The largest UDP payload received whole.
+pub(crate) const MAX_DATAGRAM: usize = 65_535;
+/// Where a received datagram is: `got` entries with this start are in the spill buffer.
+const SPILLED: usize = usize::MAX;
 
-/// Received datagrams: `(range in buf, source)`.
+/// Received datagrams: `(start in buf or SPILLED, length, source)`.
 pub(crate) struct RecvBatch {
     slot: usize,
-    pub(crate) buf: Vec<u8>,
+    buf: Vec<u8>,
+    /// The spill buffer: bytes past a slot land at `spill[slot..]`; the slot's
+    /// part is copied in front so the datagram is contiguous.
+    spill: Vec<u8>,
     pub(crate) got: Vec<(usize, usize, SocketAddr)>,
+    /// Datagrams lost because a later one of the same batch also spilled.
+    pub(crate) oversized_dropped: u64,
     #[cfg(any(target_os = "linux", target_os = "android"))]
     addrs: Vec<libc::sockaddr_storage>,
 }
 
 impl RecvBatch {
     pub(crate) fn new(slot: usize) -> RecvBatch {
+        let slot = slot.min(MAX_DATAGRAM);
         RecvBatch {
             slot,
             buf: vec![0u8; slot * BATCH],
+            spill: vec![0u8; MAX_DATAGRAM],
             got: Vec::with_capacity(BATCH),
+            oversized_dropped: 0,
             #[cfg(any(target_os = "linux", target_os = "android"))]
             // SAFETY: sockaddr_storage is plain old data; all-zero is a valid value.
             addrs: vec![unsafe { std::mem::zeroed() }; BATCH],
         }
+    }
+
+    /// The bytes of received datagram `i` (of `got`).
+    pub(crate) fn datagram(&self, i: usize) -> &[u8] {
+        let (start, len, _) = self.got[i];
+        if start == SPILLED {
+            &self.spill[..len]
+        } else {
+            &self.buf[start..start + len]
+        }
+    }
+
+    fn note_oversized_drop(&mut self) {
+        if self.oversized_dropped == 0 {
+            log::warn!(
+                "a datagram larger than the receive slot ({} bytes) was lost: \
+                 several arrived in one batch (logged once; counted in stats)",
+                self.slot
+            );
+        }
+        self.oversized_dropped += 1;
     }
 
     /// Receives up to [`BATCH`] datagrams from `socket` without blocking; fills
@@ -41,24 +78,32 @@ impl RecvBatch {
     pub(crate) fn recv(&mut self, socket: &socket2::Socket) -> io::Result<usize> {
         use std::os::fd::AsRawFd;
         self.got.clear();
-        let mut iovecs: [libc::iovec; BATCH] = [libc::iovec {
+        // Two iovecs per message: its slot, then the shared spill buffer.
+        let mut iovecs: [libc::iovec; 2 * BATCH] = [libc::iovec {
             iov_base: std::ptr::null_mut(),
             iov_len: 0,
-        }; BATCH];
+        }; 2 * BATCH];
         // SAFETY: mmsghdr is plain old data; all-zero is a valid value.
         let mut msgs: [libc::mmsghdr; BATCH] = unsafe { std::mem::zeroed() };
         let base = self.buf.as_mut_ptr();
+        // SAFETY: slot <= MAX_DATAGRAM == spill.len(): the pointer stays inside `spill`.
+        let spill = unsafe { self.spill.as_mut_ptr().add(self.slot) };
+        let spill_len = MAX_DATAGRAM - self.slot;
         for i in 0..BATCH {
-            iovecs[i] = libc::iovec {
+            iovecs[2 * i] = libc::iovec {
                 // SAFETY: i * slot < buf.len(): the pointer stays inside `buf`.
                 iov_base: unsafe { base.add(i * self.slot) }.cast(),
                 iov_len: self.slot,
             };
+            iovecs[2 * i + 1] = libc::iovec {
+                iov_base: spill.cast(),
+                iov_len: spill_len,
+            };
             msgs[i].msg_hdr.msg_name = (&mut self.addrs[i] as *mut libc::sockaddr_storage).cast();
             msgs[i].msg_hdr.msg_namelen =
                 std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            msgs[i].msg_hdr.msg_iov = &mut iovecs[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_iov = &mut iovecs[2 * i];
+            msgs[i].msg_hdr.msg_iovlen = if spill_len > 0 { 2 } else { 1 };
         }
         // SAFETY: every mmsghdr points at a live iovec, slot buffer and
         // sockaddr_storage owned by `self`, none of which move during the call.
@@ -78,28 +123,51 @@ impl RecvBatch {
                 _ => Err(e),
             };
         }
-        for (i, m) in msgs.iter().enumerate().take(n as usize) {
-            if m.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 {
-                log::trace!("dropping an oversized datagram");
+        let n = n as usize;
+        // Only the last datagram that spilled owns the spill buffer.
+        let last_spilled = msgs[..n]
+            .iter()
+            .rposition(|m| m.msg_len as usize > self.slot);
+        for (i, m) in msgs.iter().enumerate().take(n) {
+            let len = m.msg_len as usize;
+            if m.msg_hdr.msg_flags & libc::MSG_TRUNC != 0
+                || (len > self.slot && Some(i) != last_spilled)
+            {
+                self.note_oversized_drop();
                 continue;
             }
-            if let Some(from) = storage_to_addr(&self.addrs[i]) {
-                let len = (m.msg_len as usize).min(self.slot);
+            let Some(from) = storage_to_addr(&self.addrs[i]) else {
+                continue;
+            };
+            if len > self.slot {
+                let start = i * self.slot;
+                self.spill[..self.slot].copy_from_slice(&self.buf[start..start + self.slot]);
+                log::trace!("received a datagram of {len} bytes through the spill buffer");
+                self.got.push((SPILLED, len, from));
+            } else {
                 self.got.push((i * self.slot, len, from));
             }
         }
-        Ok(n as usize)
+        Ok(n)
     }
 
-    /// Portable fallback: one `recvfrom` per datagram.
+    /// Portable fallback: one `recvfrom` per datagram, into the spill buffer
+    /// (so no datagram is cut short), copied to its slot when it fits. A datagram
+    /// that does not fit a slot ends the batch (it stays in the spill buffer).
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub(crate) fn recv(&mut self, socket: &socket2::Socket) -> io::Result<usize> {
         self.got.clear();
         let mut n = 0;
         while n < BATCH {
-            let start = n * self.slot;
-            match udp::recv_from(socket, &mut self.buf[start..start + self.slot])? {
+            match udp::recv_from(socket, &mut self.spill)? {
+                Some((len, from)) if len > self.slot => {
+                    self.got.push((SPILLED, len, from));
+                    n += 1;
+                    break;
+                }
                 Some((len, from)) => {
+                    let start = n * self.slot;
+                    self.buf[start..start + len].copy_from_slice(&self.spill[..len]);
                     self.got.push((start, len, from));
                     n += 1;
                 }
@@ -114,7 +182,10 @@ impl RecvBatch {
 pub(crate) struct SendBatch {
     slot: usize,
     buf: Vec<u8>,
-    items: Vec<(usize, SockAddr, bool)>,
+    items: Vec<(usize, SockAddr, bool, SocketAddr)>,
+    /// Datagrams that could not be sent (destination, length, why), until the
+    /// caller takes them.
+    pub(crate) failed: Vec<(SocketAddr, usize, io::Error)>,
 }
 
 impl SendBatch {
@@ -123,6 +194,7 @@ impl SendBatch {
             slot,
             buf: vec![0u8; slot * BATCH],
             items: Vec::with_capacity(BATCH),
+            failed: Vec::with_capacity(BATCH),
         }
     }
 
@@ -141,17 +213,15 @@ impl SendBatch {
         }
         let i = self.items.len();
         self.buf[i * self.slot..i * self.slot + payload.len()].copy_from_slice(payload);
-        let dst = udp::unmap(dst);
+        let mapped = udp::unmap(dst);
         self.items
-            .push((payload.len(), SockAddr::from(dst), dst.is_ipv6()));
+            .push((payload.len(), SockAddr::from(mapped), mapped.is_ipv6(), dst));
         true
     }
 
-    /// Sends everything queued; returns the number of datagrams that failed and the
-    /// last error with its family (`true` = IPv6).
-    pub(crate) fn flush(&mut self, sockets: &Sockets) -> (u64, Option<(bool, io::Error)>) {
-        let mut failed = 0u64;
-        let mut last_err = None;
+    /// Sends everything queued; the datagrams that failed are added to
+    /// [`SendBatch::failed`].
+    pub(crate) fn flush(&mut self, sockets: &Sockets) {
         let mut start = 0;
         while start < self.items.len() {
             let v6 = self.items[start].2;
@@ -161,28 +231,21 @@ impl SendBatch {
                     .take_while(|it| it.2 == v6)
                     .count();
             match sockets.socket(v6) {
-                Some(socket) => {
-                    let (f, e) = self.send_run(socket, start, end);
-                    failed += f;
-                    if let Some(e) = e {
-                        last_err = Some((v6, e));
+                Some(socket) => self.send_run(socket, start, end),
+                None => {
+                    for i in start..end {
+                        let (len, _, _, dst) = self.items[i];
+                        self.failed.push((dst, len, udp::no_socket_error()));
                     }
                 }
-                None => failed += (end - start) as u64,
             }
             start = end;
         }
         self.items.clear();
-        (failed, last_err)
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    fn send_run(
-        &mut self,
-        socket: &socket2::Socket,
-        start: usize,
-        end: usize,
-    ) -> (u64, Option<io::Error>) {
+    fn send_run(&mut self, socket: &socket2::Socket, start: usize, end: usize) {
         use std::os::fd::AsRawFd;
         let mut iovecs: [libc::iovec; BATCH] = [libc::iovec {
             iov_base: std::ptr::null_mut(),
@@ -193,7 +256,7 @@ impl SendBatch {
         let n = end - start;
         let base = self.buf.as_mut_ptr();
         for (k, i) in (start..end).enumerate() {
-            let (len, ref addr, _) = self.items[i];
+            let (len, ref addr, _, _) = self.items[i];
             iovecs[k] = libc::iovec {
                 // SAFETY: slot i lies inside `buf`.
                 iov_base: unsafe { base.add(i * self.slot) }.cast(),
@@ -205,8 +268,6 @@ impl SendBatch {
             msgs[k].msg_hdr.msg_iovlen = 1;
         }
         let mut sent = 0usize;
-        let mut failed = 0u64;
-        let mut err = None;
         // Bounded: every round sends or skips at least one datagram.
         while sent < n {
             // SAFETY: msgs[sent..n] point at live iovecs, buffers and addresses.
@@ -225,33 +286,23 @@ impl SendBatch {
                 }
                 // Skip the datagram that failed (e.g. unreachable, or the socket
                 // buffer is full) and go on.
-                err = Some(e);
-                failed += 1;
+                let (len, _, _, dst) = self.items[start + sent];
+                self.failed.push((dst, len, e));
                 sent += 1;
                 continue;
             }
             sent += rc as usize;
         }
-        (failed, err)
     }
 
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    fn send_run(
-        &mut self,
-        socket: &socket2::Socket,
-        start: usize,
-        end: usize,
-    ) -> (u64, Option<io::Error>) {
-        let mut failed = 0;
-        let mut err = None;
+    fn send_run(&mut self, socket: &socket2::Socket, start: usize, end: usize) {
         for i in start..end {
-            let (len, ref addr, _) = self.items[i];
+            let (len, ref addr, _, dst) = self.items[i];
             if let Err(e) = socket.send_to(&self.buf[i * self.slot..i * self.slot + len], addr) {
-                failed += 1;
-                err = Some(e);
+                self.failed.push((dst, len, e));
             }
         }
-        (failed, err)
     }
 }
 

@@ -6,8 +6,9 @@ use super::resolve::{self, Job, ResolverThread};
 use super::tun::TunFd;
 use super::udp::Sockets;
 use super::{
-    Command, EventSink, Hooks, PacketIo, PacketSink, PeerStats, RuntimeError, Shared, TunnelEvent,
-    TunnelState, TunnelStats, DELIVER_BATCH, INBOUND_QUEUE_CAP,
+    Command, EventSink, FaultKind, Hooks, IoFailures, PackedPackets, PacketIo, PacketSink,
+    PeerStats, RuntimeError, Shared, TunnelEvent, TunnelState, TunnelStats, DELIVER_BATCH,
+    DELIVER_BYTES, INBOUND_QUEUE_CAP, REBIND_MAX_BACKOFF,
 };
 use crate::clock::Instant;
 use crate::config::{Config, EndpointHost, PublicKey};
@@ -15,8 +16,9 @@ use crate::proto::{self, Event, PeerConfig};
 use ipnetwork::Ipv6Network;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::os::fd::IntoRawFd;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Datagrams or TUN packets handled per readiness before looking at the others
 /// (so one busy side cannot starve the other).
@@ -25,12 +27,21 @@ const READ_BUDGET: usize = 64;
 const RECV_BUF: usize = 65_536;
 /// Re-resolve a host-name endpoint every this many failed handshake attempts.
 const RERESOLVE_EVERY: u32 = 3;
+/// First wait before binding the UDP sockets again after a failed rebind.
+const REBIND_FIRST_BACKOFF: Duration = Duration::from_secs(1);
+/// Packets taken from the `send_packets` queue per turn.
+const INBOUND_TURN: usize = INBOUND_QUEUE_CAP / 4;
+/// Descriptors polled: wake pipe, two UDP sockets, the TUN fd.
+const MAX_POLL_FDS: usize = 4;
 
 enum Io {
     Fd(TunFd),
     Callbacks {
         sink: Arc<dyn PacketSink>,
-        batch: Vec<Vec<u8>>,
+        /// Packets waiting to be delivered, back to back (capacity reused).
+        data: Vec<u8>,
+        /// Their lengths.
+        lengths: Vec<u32>,
     },
 }
 
@@ -54,7 +65,18 @@ pub(crate) struct Loop {
     nat64: Option<Ipv6Network>,
     ipv6_only: bool,
     ever_connected: bool,
-    send_errors: u64,
+    /// Failed UDP sends, by reason.
+    send_failures: IoFailures,
+    /// Failed TUN writes, by reason.
+    tun_write_failures: IoFailures,
+    /// Per peer: datagrams (and bytes) proto counted as sent whose send failed.
+    unsent: HashMap<PublicKey, (u64, u64)>,
+    /// When to try binding the UDP sockets again after a failed rebind.
+    rebind_at: Option<Instant>,
+    /// The wait after the next failed rebind attempt.
+    rebind_backoff: Duration,
+    /// Packets taken from the `send_packets` queue (capacity reused).
+    inbound: Vec<Vec<u8>>,
 }
 
 fn proto_peers(config: &Config) -> Vec<PeerConfig> {
@@ -78,7 +100,8 @@ impl Loop {
             ),
             PacketIo::Callbacks { sink } => Io::Callbacks {
                 sink,
-                batch: Vec::new(),
+                data: Vec::with_capacity(DELIVER_BYTES),
+                lengths: Vec::with_capacity(DELIVER_BATCH),
             },
         };
         let resolver: Arc<dyn super::Resolver> = hooks
@@ -109,7 +132,12 @@ impl Loop {
             literal_v4: HashMap::new(),
             ipv6_only,
             ever_connected: false,
-            send_errors: 0,
+            send_failures: IoFailures::default(),
+            tun_write_failures: IoFailures::default(),
+            unsent: HashMap::new(),
+            rebind_at: None,
+            rebind_backoff: REBIND_FIRST_BACKOFF,
+            inbound: Vec::with_capacity(INBOUND_TURN),
         };
         log::info!(
             "tunnel starting: {} peer(s), UDP port {}",
@@ -222,34 +250,83 @@ impl Loop {
         }
     }
 
-    /// Runs until `stop()`. A panic inside is caught, logged and ends the tunnel.
+    /// Runs until `stop()` or a fatal failure. A panic inside is caught, logged,
+    /// reported (`Error { kind: Panicked }` then `StateChanged(Stopped)`, whatever
+    /// state the TUN fd is in) and ends the tunnel.
     pub(crate) fn run(mut self) {
         let shared = self.shared.clone();
+        let events = self.hooks.events.clone();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.run_inner();
             self
         }));
-        match result {
-            Ok(this) => {
-                drop(this);
-            }
-            Err(_) => {
-                log::error!("the tunnel's event loop panicked; the tunnel is stopped");
-            }
-        }
         shared
             .stopped
             .store(true, std::sync::atomic::Ordering::Release);
+        match result {
+            Ok(this) => drop(this),
+            Err(_) => {
+                log::error!("the tunnel's event loop panicked; the tunnel is stopped");
+                let was_stopped = shared
+                    .state
+                    .lock()
+                    .map(|mut s| std::mem::replace(&mut *s, TunnelState::Stopped))
+                    .unwrap_or_else(|e| {
+                        std::mem::replace(&mut *e.into_inner(), TunnelState::Stopped)
+                    })
+                    == TunnelState::Stopped;
+                if let Some(sink) = events {
+                    // The sink itself may be what panicked: never let it unwind out
+                    // of the loop thread.
+                    let emit = |event: TunnelEvent| {
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            sink.on_event(event)
+                        }));
+                    };
+                    emit(TunnelEvent::Error {
+                        kind: FaultKind::Panicked,
+                        message: "the event loop panicked (a bug); the tunnel stopped".into(),
+                    });
+                    if !was_stopped {
+                        emit(TunnelEvent::StateChanged(TunnelState::Stopped));
+                    }
+                }
+                return;
+            }
+        }
         if let Ok(mut s) = shared.state.lock() {
             *s = TunnelState::Stopped;
         };
     }
 
+    /// Ends the tunnel on a failure it cannot recover from: reports it, then
+    /// `StateChanged(Stopped)`; later calls on the handle return `Stopped`.
+    fn fail(&mut self, kind: FaultKind, message: String) {
+        log::error!("{message}; the tunnel is stopped");
+        self.shared
+            .stopped
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.emit(TunnelEvent::Error { kind, message });
+        self.set_state(TunnelState::Stopped);
+    }
+
+    /// When the loop must run next: `proto`'s deadline or a pending rebind.
+    fn next_deadline(&self) -> Option<Instant> {
+        match (self.proto.poll_timeout(), self.rebind_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     fn run_inner(&mut self) {
-        let mut fds: Vec<libc::pollfd> = Vec::with_capacity(4);
+        let mut fds = [libc::pollfd {
+            fd: -1,
+            events: 0,
+            revents: 0,
+        }; MAX_POLL_FDS];
         loop {
             let now = Instant::now();
-            let timeout_ms: libc::c_int = match self.proto.poll_timeout() {
+            let timeout_ms: libc::c_int = match self.next_deadline() {
                 None => -1,
                 Some(deadline) => {
                     let wait = deadline.saturating_duration_since(now);
@@ -258,33 +335,33 @@ impl Loop {
                     ms.min(i32::MAX as u128) as libc::c_int
                 }
             };
-            fds.clear();
-            fds.push(libc::pollfd {
-                fd: self.shared.waker.fd(),
+            let poll = |fd: i32| libc::pollfd {
+                fd,
                 events: libc::POLLIN,
                 revents: 0,
-            });
-            let sock_fds: Vec<(i32, bool)> = self.sockets.fds().collect();
-            for (fd, _) in &sock_fds {
-                fds.push(libc::pollfd {
-                    fd: *fd,
-                    events: libc::POLLIN,
-                    revents: 0,
-                });
+            };
+            let mut count = 0;
+            fds[count] = poll(self.shared.waker.fd());
+            count += 1;
+            // (fd index, family) of each socket: `false` = IPv4.
+            let mut sock_fds = [(0usize, false); 2];
+            let mut socks = 0;
+            for (fd, v6) in self.sockets.fds() {
+                fds[count] = poll(fd);
+                sock_fds[socks] = (count, v6);
+                count += 1;
+                socks += 1;
             }
             let tun_index = match &self.io {
                 Io::Fd(tun) if self.tun_alive => {
-                    fds.push(libc::pollfd {
-                        fd: tun.raw(),
-                        events: libc::POLLIN,
-                        revents: 0,
-                    });
-                    Some(fds.len() - 1)
+                    fds[count] = poll(tun.raw());
+                    count += 1;
+                    Some(count - 1)
                 }
                 _ => None,
             };
-            // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
-            let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+            // SAFETY: `fds[..count]` is a valid array of `count` pollfd structs.
+            let rc = unsafe { libc::poll(fds.as_mut_ptr(), count as libc::nfds_t, timeout_ms) };
             if rc < 0 {
                 let e = std::io::Error::last_os_error();
                 if e.kind() != std::io::ErrorKind::Interrupted {
@@ -296,6 +373,38 @@ impl Loop {
             let ready = |revents: libc::c_short| {
                 revents & (libc::POLLIN | libc::POLLERR | libc::POLLHUP) != 0
             };
+            let invalid = |revents: libc::c_short| revents & libc::POLLNVAL != 0;
+            // POLLNVAL: a descriptor was closed behind our back. Polling it again
+            // would return at once, forever (100 % CPU).
+            if invalid(fds[0].revents) {
+                self.fail(
+                    FaultKind::FdClosed,
+                    "the event loop's wake pipe was closed by someone else".into(),
+                );
+                return;
+            }
+            if let Some(i) = tun_index {
+                if invalid(fds[i].revents) {
+                    // The app closed the fd it handed over. Its number may already
+                    // belong to something else: forget it, never close it again.
+                    if let Io::Fd(tun) = std::mem::replace(
+                        &mut self.io,
+                        Io::Callbacks {
+                            sink: Arc::new(NoSink),
+                            data: Vec::new(),
+                            lengths: Vec::new(),
+                        },
+                    ) {
+                        tun.forget();
+                    }
+                    self.tun_alive = false;
+                    self.fail(
+                        FaultKind::FdClosed,
+                        "the TUN file descriptor was closed by someone else (POLLNVAL)".into(),
+                    );
+                    return;
+                }
+            }
             if ready(fds[0].revents) {
                 self.shared.waker.drain();
                 if !self.handle_commands(now) {
@@ -304,15 +413,20 @@ impl Loop {
                 self.handle_inbound(now);
                 self.handle_resolved(now);
             }
-            for (i, (_, v6)) in sock_fds.iter().enumerate() {
-                if ready(fds[i + 1].revents) {
-                    self.read_udp(*v6, now);
+            for &(i, v6) in &sock_fds[..socks] {
+                if invalid(fds[i].revents) {
+                    self.socket_closed(v6, now);
+                } else if ready(fds[i].revents) {
+                    self.read_udp(v6, now);
                 }
             }
             if let Some(i) = tun_index {
                 if ready(fds[i].revents) {
                     self.read_tun(now);
                 }
+            }
+            if self.rebind_at.is_some_and(|at| at <= now) {
+                self.rebind(now);
             }
             if self.proto.poll_timeout().is_some_and(|d| d <= now) {
                 self.proto.handle_timeout(now);
@@ -321,6 +435,25 @@ impl Loop {
             self.send_pending();
             self.deliver();
         }
+    }
+
+    /// A UDP socket was closed behind our back (`POLLNVAL`): forget it (never
+    /// close its number again) and bind new sockets.
+    fn socket_closed(&mut self, v6: bool, now: Instant) {
+        let socket = if v6 {
+            self.sockets.v6.take()
+        } else {
+            self.sockets.v4.take()
+        };
+        if let Some(socket) = socket {
+            let _ = socket.into_raw_fd();
+        }
+        log::error!("a UDP socket was closed by someone else; binding new sockets");
+        self.emit(TunnelEvent::Error {
+            kind: FaultKind::RebindFailed,
+            message: "a UDP socket was closed by someone else; binding new sockets".into(),
+        });
+        self.rebind_at = Some(now);
     }
 
     /// Returns `false` on stop.
@@ -369,6 +502,14 @@ impl Loop {
 
     fn network_changed(&mut self, now: Instant) {
         log::info!("network changed: rebinding UDP sockets");
+        self.rebind_backoff = REBIND_FIRST_BACKOFF;
+        self.rebind(now);
+    }
+
+    /// Binds new UDP sockets (same port if possible). On failure the tunnel has no
+    /// socket: reported, and tried again after a backoff (1, 2, 4, … up to
+    /// [`REBIND_MAX_BACKOFF`]) until a bind succeeds.
+    fn rebind(&mut self, now: Instant) {
         let port = self.sockets.port;
         // Close the old sockets first so the same port can be bound again.
         self.sockets = Sockets {
@@ -381,12 +522,26 @@ impl Loop {
             Sockets::bind(0, &self.hooks)
         });
         match rebound {
-            Ok(s) => self.sockets = s,
+            Ok(s) => {
+                if self.rebind_at.take().is_some() {
+                    log::info!("UDP sockets bound again on port {}", s.port);
+                }
+                self.rebind_backoff = REBIND_FIRST_BACKOFF;
+                self.sockets = s;
+            }
             Err(e) => {
-                log::error!("network changed: no UDP socket: {e}");
+                let wait = self.rebind_backoff;
+                self.rebind_at = Some(now + wait);
+                self.rebind_backoff = (wait * 2).min(REBIND_MAX_BACKOFF);
+                log::error!("no UDP socket: {e}; trying again in {} s", wait.as_secs());
                 self.emit(TunnelEvent::Error {
-                    message: format!("could not rebind UDP sockets: {e}"),
+                    kind: FaultKind::RebindFailed,
+                    message: format!(
+                        "could not bind UDP sockets: {e}; trying again in {} s",
+                        wait.as_secs()
+                    ),
                 });
+                return;
             }
         }
         self.ipv6_only = self.hooks.assume_ipv6_only || self.sockets.v4.is_none();
@@ -402,22 +557,38 @@ impl Loop {
         }
     }
 
+    /// Applies `config`, or nothing at all: everything that can fail (binding a
+    /// new listen port, checking the peers) happens before anything changes.
     fn update(&mut self, config: Config, now: Instant) -> Result<(), RuntimeError> {
         let peers = proto_peers(&config);
+        let port_changed = config
+            .interface
+            .listen_port
+            .is_some_and(|p| p != self.sockets.port);
+        // The new port is bound next to the old sockets (a different port), so a
+        // port in use fails the update before anything was applied.
+        let new_sockets = match config.interface.listen_port {
+            Some(port) if port_changed => Some(Sockets::bind(port, &self.hooks)?),
+            _ => None,
+        };
         if config.interface.private_key != self.config.interface.private_key {
             log::info!("update: new private key, all sessions restart");
             let proto = proto::Tunnel::from_config(&config, now)
                 .map_err(|e| RuntimeError::InvalidConfig(e.to_string()))?;
             self.proto = proto;
+            // The new protocol state counts from zero.
+            self.unsent.clear();
         } else {
             self.proto
                 .set_peers(peers, now)
                 .map_err(|e| RuntimeError::InvalidConfig(e.to_string()))?;
         }
-        let port_changed = config
-            .interface
-            .listen_port
-            .is_some_and(|p| p != self.sockets.port);
+        if let Some(sockets) = new_sockets {
+            self.sockets = sockets;
+            self.rebind_at = None;
+            self.rebind_backoff = REBIND_FIRST_BACKOFF;
+            self.ipv6_only = self.hooks.assume_ipv6_only || self.sockets.v4.is_none();
+        }
         let old_names = std::mem::take(&mut self.names);
         self.config = config;
         self.learn_endpoints();
@@ -429,29 +600,9 @@ impl Loop {
                 });
             }
         }
-        if port_changed {
-            let port = self.config.interface.listen_port.unwrap_or(0);
-            let old_port = self.sockets.port;
-            self.sockets = Sockets {
-                v4: None,
-                v6: None,
-                port,
-            };
-            match Sockets::bind(port, &self.hooks) {
-                Ok(sockets) => self.sockets = sockets,
-                Err(e) => {
-                    // Stay reachable on the old port and report the error.
-                    self.sockets = Sockets::bind(old_port, &self.hooks)
-                        .or_else(|_| Sockets::bind(0, &self.hooks))
-                        .unwrap_or(Sockets {
-                            v4: None,
-                            v6: None,
-                            port: old_port,
-                        });
-                    return Err(e);
-                }
-            }
-        }
+        let peers = &self.config.peers;
+        self.unsent
+            .retain(|key, _| peers.iter().any(|p| p.public_key == *key));
         self.resolve_all(now);
         self.flush();
         log::info!("tunnel updated: {} peer(s)", self.config.peers.len());
@@ -459,18 +610,26 @@ impl Loop {
     }
 
     fn handle_inbound(&mut self, now: Instant) {
-        let (packets, more) = match self.shared.inbound.lock() {
+        let more = match self.shared.inbound.lock() {
             Ok(mut inbound) => {
-                let n = inbound.packets.len().min(INBOUND_QUEUE_CAP / 4);
-                let packets: Vec<Vec<u8>> = inbound.packets.drain(..n).collect();
-                (packets, !inbound.packets.is_empty())
+                let n = inbound.packets.len().min(INBOUND_TURN);
+                let mut bytes = 0;
+                for p in inbound.packets.drain(..n) {
+                    bytes += p.len();
+                    self.inbound.push(p);
+                }
+                inbound.bytes = inbound.bytes.saturating_sub(bytes);
+                !inbound.packets.is_empty()
             }
             Err(_) => return,
         };
+        let mut packets = std::mem::take(&mut self.inbound);
         for p in &packets {
             self.proto.handle_tun_packet(p, now);
             self.flush();
         }
+        packets.clear();
+        self.inbound = packets;
         if more {
             // Let the sockets have a turn, then come back.
             self.shared.waker.wake();
@@ -479,6 +638,14 @@ impl Loop {
 
     fn handle_resolved(&mut self, now: Instant) {
         for done in self.resolver.take() {
+            if let Some(message) = done.error {
+                if let Job::Peer { key, host } = done.job {
+                    if self.names.get(&key).is_some_and(|(name, _)| *name == host) {
+                        self.emit(TunnelEvent::EndpointResolveFailed { peer: key, message });
+                    }
+                }
+                continue;
+            }
             match done.job {
                 Job::Nat64 => {
                     self.nat64 = resolve::discover_prefix(&done.addrs);
@@ -539,10 +706,9 @@ impl Loop {
                 Ok(n) => {
                     budget = budget.saturating_sub(n);
                     for i in 0..self.recv.got.len() {
-                        let (start, len, from) = self.recv.got[i];
+                        let (_, len, from) = self.recv.got[i];
                         log::trace!("received a datagram of {len} bytes");
-                        self.proto
-                            .handle_datagram(from, &self.recv.buf[start..start + len], now);
+                        self.proto.handle_datagram(from, self.recv.datagram(i), now);
                         self.flush();
                     }
                 }
@@ -570,6 +736,7 @@ impl Loop {
                     log::error!("TUN device read failed: {e}; no more packets from the OS");
                     self.tun_alive = false;
                     self.emit(TunnelEvent::Error {
+                        kind: FaultKind::TunReadFailed,
                         message: format!("TUN device read failed: {e}"),
                     });
                     return;
@@ -582,47 +749,38 @@ impl Loop {
     fn flush(&mut self) {
         while let Some(t) = self.proto.poll_transmit() {
             if self.send.is_full() {
-                let (failed, err) = self.send.flush(&self.sockets);
-                self.send_errors += failed;
-                if let Some((v6, e)) = err {
-                    note_send_error(
-                        &mut self.ipv6_only,
-                        &self.sockets,
-                        &self.nat64,
-                        &self.resolver,
-                        v6,
-                        &e,
-                    );
-                }
+                self.send.flush(&self.sockets);
             }
             if !self.send.push(t.payload, t.dst) {
                 if let Err(e) = self.sockets.send_to(t.payload, t.dst) {
-                    self.send_errors += 1;
-                    note_send_error(
-                        &mut self.ipv6_only,
-                        &self.sockets,
-                        &self.nat64,
-                        &self.resolver,
-                        t.dst.is_ipv6(),
-                        &e,
-                    );
+                    self.send.failed.push((t.dst, t.payload.len(), e));
                 }
             }
         }
+        // Counted here: `t` borrowed `proto`, which the attribution reads.
+        self.note_send_failures();
         match &mut self.io {
             Io::Fd(tun) => {
                 while let Some(p) = self.proto.poll_tun() {
                     if let Err(e) = tun.write(p) {
                         log::debug!("TUN write failed: {e}");
+                        self.tun_write_failures.count(&e);
                     }
                 }
             }
-            Io::Callbacks { batch, sink } => {
+            Io::Callbacks {
+                data,
+                lengths,
+                sink,
+            } => {
                 while let Some(p) = self.proto.poll_tun() {
-                    batch.push(p.to_vec());
-                    if batch.len() >= DELIVER_BATCH {
-                        sink.deliver(std::mem::take(batch));
+                    if !lengths.is_empty()
+                        && (lengths.len() >= DELIVER_BATCH || data.len() + p.len() > DELIVER_BYTES)
+                    {
+                        deliver_packed(sink, data, lengths);
                     }
+                    data.extend_from_slice(p);
+                    lengths.push(p.len() as u32);
                 }
             }
         }
@@ -631,29 +789,65 @@ impl Loop {
         }
     }
 
+    /// Counts the failed sends noted since the last call.
+    fn note_send_failures(&mut self) {
+        if self.send.failed.is_empty() {
+            return;
+        }
+        let mut failed = std::mem::take(&mut self.send.failed);
+        for (dst, len, e) in &failed {
+            self.note_send_failure(*dst, *len, e);
+        }
+        failed.clear();
+        self.send.failed = failed;
+    }
+
+    /// One datagram was not sent: count it by reason and take it off its peer's
+    /// `tx_packets` (proto counted it when it made it); `ENETUNREACH` on IPv4
+    /// means an IPv6-only network (start NAT64 discovery).
+    fn note_send_failure(&mut self, dst: SocketAddr, len: usize, e: &std::io::Error) {
+        log::debug!("UDP send failed: {e}");
+        self.send_failures.count(e);
+        // O(peers), on failures only.
+        let peer = self
+            .config
+            .peers
+            .iter()
+            .map(|p| p.public_key)
+            .find(|key| self.proto.endpoint(key) == Some(dst));
+        if let Some(key) = peer {
+            let unsent = self.unsent.entry(key).or_default();
+            unsent.0 += 1;
+            unsent.1 += len as u64;
+        }
+        let unreachable = e.raw_os_error() == Some(libc::ENETUNREACH) && !dst.is_ipv6();
+        if unreachable && !self.ipv6_only && self.sockets.v6.is_some() {
+            log::info!("IPv4 is unreachable: treating the network as IPv6-only (NAT64)");
+            self.ipv6_only = true;
+            if self.nat64.is_none() {
+                self.resolver.resolve(Job::Nat64);
+            }
+        }
+    }
+
     /// Sends the queued datagrams (end of every loop iteration).
     fn send_pending(&mut self) {
         if self.send.is_empty() {
             return;
         }
-        let (failed, err) = self.send.flush(&self.sockets);
-        self.send_errors += failed;
-        if let Some((v6, e)) = err {
-            note_send_error(
-                &mut self.ipv6_only,
-                &self.sockets,
-                &self.nat64,
-                &self.resolver,
-                v6,
-                &e,
-            );
-        }
+        self.send.flush(&self.sockets);
+        self.note_send_failures();
     }
 
     fn deliver(&mut self) {
-        if let Io::Callbacks { sink, batch } = &mut self.io {
-            if !batch.is_empty() {
-                sink.deliver(std::mem::take(batch));
+        if let Io::Callbacks {
+            sink,
+            data,
+            lengths,
+        } = &mut self.io
+        {
+            if !lengths.is_empty() {
+                deliver_packed(sink, data, lengths);
             }
         }
     }
@@ -705,9 +899,13 @@ impl Loop {
                     public_key: p.public_key,
                     endpoint: p.endpoint,
                     rx_bytes: p.rx_bytes,
-                    tx_bytes: p.tx_bytes,
+                    tx_bytes: p
+                        .tx_bytes
+                        .saturating_sub(self.unsent.get(&p.public_key).map_or(0, |u| u.1)),
                     rx_packets: p.rx_packets,
-                    tx_packets: p.tx_packets,
+                    tx_packets: p
+                        .tx_packets
+                        .saturating_sub(self.unsent.get(&p.public_key).map_or(0, |u| u.0)),
                     last_handshake: p
                         .last_handshake
                         .and_then(|t| wall.checked_sub(now.saturating_duration_since(t))),
@@ -718,27 +916,23 @@ impl Loop {
                 })
                 .collect(),
             dropped,
+            send_failures: self.send_failures,
+            tun_write_failures: self.tun_write_failures,
+            oversized_dropped: self.recv.oversized_dropped,
         }
     }
 }
 
-/// A send failed: log it, and treat `ENETUNREACH` on IPv4 as an IPv6-only network
-/// (start NAT64 discovery).
-fn note_send_error(
-    ipv6_only: &mut bool,
-    sockets: &Sockets,
-    nat64: &Option<Ipv6Network>,
-    resolver: &ResolverThread,
-    v6: bool,
-    e: &std::io::Error,
-) {
-    log::debug!("UDP send failed: {e}");
-    let unreachable = e.raw_os_error() == Some(libc::ENETUNREACH) && !v6;
-    if unreachable && !*ipv6_only && sockets.v6.is_some() {
-        log::info!("IPv4 is unreachable: treating the network as IPv6-only (NAT64)");
-        *ipv6_only = true;
-        if nat64.is_none() {
-            resolver.resolve(Job::Nat64);
-        }
-    }
+/// Hands the packed batch to the sink and empties it (capacity kept).
+fn deliver_packed(sink: &Arc<dyn PacketSink>, data: &mut Vec<u8>, lengths: &mut Vec<u32>) {
+    sink.deliver_packed(PackedPackets { data, lengths });
+    data.clear();
+    lengths.clear();
+}
+
+/// Stands in for the packet sink after the TUN fd was lost (nothing is delivered).
+struct NoSink;
+
+impl PacketSink for NoSink {
+    fn deliver(&self, _packets: Vec<Vec<u8>>) {}
 }

@@ -5,11 +5,18 @@
 //! are lowered: ERROR → INFO, WARN and INFO → DEBUG, DEBUG → DEBUG, TRACE → TRACE.
 //! Installed once, as the global `tracing` dispatcher, unless the app installed
 //! its own first. boringtun logs indices, never keys.
+//!
+//! Every callsite's interest is "sometimes": `tracing` then asks
+//! [`Subscriber::enabled`] at each event instead of caching the answer it got
+//! the first time a callsite ran, so raising the `log` level after start (e.g.
+//! `set_log_level(Debug)`) shows boringtun's lines too. The check is one
+//! comparison with `log`'s max level.
 
 use std::fmt::Write as _;
 use std::sync::Once;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 
 struct Bridge;
@@ -49,6 +56,11 @@ impl Visit for Message {
 }
 
 impl Subscriber for Bridge {
+    fn register_callsite(&self, _metadata: &'static Metadata<'static>) -> Interest {
+        // Never cache "never": the log level can change at run time.
+        Interest::sometimes()
+    }
+
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         log::log_enabled!(target: "boringtun", map_level(metadata.level()))
     }

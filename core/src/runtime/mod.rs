@@ -42,8 +42,14 @@ use std::time::{Duration, SystemTime};
 
 /// Packets [`Tunnel::send_packets`] may queue for the loop; more are dropped and counted.
 pub const INBOUND_QUEUE_CAP: usize = 1024;
+/// Bytes of packet data [`Tunnel::send_packets`] may queue for the loop (with
+/// [`INBOUND_QUEUE_CAP`], whichever is reached first); more are dropped and counted.
+pub const INBOUND_BYTES_CAP: usize = 2 * 1024 * 1024;
 /// Most packets handed to [`PacketSink::deliver`] at once.
 pub const DELIVER_BATCH: usize = 256;
+/// Most packet bytes handed to [`PacketSink::deliver_packed`] at once (a larger
+/// single packet goes alone).
+pub const DELIVER_BYTES: usize = 256 * 1024;
 /// How long `stats()` / `update()` wait for the loop to answer.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -94,6 +100,46 @@ pub enum TunFraming {
 pub trait PacketSink: Send + Sync {
     /// Delivers one batch of IP packets.
     fn deliver(&self, packets: Vec<Vec<u8>>);
+
+    /// Delivers one batch of IP packets packed in one buffer (what the event loop
+    /// calls). The default splits it into [`PacketSink::deliver`]'s one `Vec` per
+    /// packet; override it to take the batch without those allocations.
+    fn deliver_packed(&self, batch: PackedPackets<'_>) {
+        self.deliver(batch.iter().map(<[u8]>::to_vec).collect());
+    }
+}
+
+/// A batch of IP packets in one buffer: packet `i` is the `lengths[i]` bytes that
+/// follow packet `i - 1` in `data`.
+#[derive(Debug, Clone, Copy)]
+pub struct PackedPackets<'a> {
+    /// The packets, back to back.
+    pub data: &'a [u8],
+    /// Each packet's length, in order; they add up to `data.len()`.
+    pub lengths: &'a [u32],
+}
+
+impl<'a> PackedPackets<'a> {
+    /// The packets, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let data = self.data;
+        self.lengths.iter().scan(0usize, move |at, len| {
+            let start = *at;
+            let end = (start + *len as usize).min(data.len());
+            *at = end;
+            Some(&data[start.min(end)..end])
+        })
+    }
+
+    /// How many packets.
+    pub fn len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    /// Whether the batch holds no packet.
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
 }
 
 /// Excludes a socket from the VPN (Android `VpnService.protect(fd)`).
@@ -189,12 +235,54 @@ pub enum TunnelEvent {
         /// The new endpoint.
         endpoint: SocketAddr,
     },
-    /// Something went wrong in the event loop; the tunnel carries on.
+    /// Resolving `peer`'s endpoint host name failed; Culvert retries with backoff
+    /// (1, 2, 4, … up to 60 s) and keeps the last address that worked.
+    EndpointResolveFailed {
+        /// The peer.
+        peer: PublicKey,
+        /// The resolver's reason (no keys).
+        message: String,
+    },
+    /// Something went wrong in the event loop. [`FaultKind::is_fatal`] says whether
+    /// the tunnel stopped (a `StateChanged(Stopped)` follows) or carries on.
     Error {
+        /// What kind of failure.
+        kind: FaultKind,
         /// What went wrong (no keys, no secrets).
         message: String,
     },
 }
+
+/// The kind of a [`TunnelEvent::Error`], by what the app does about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// A file descriptor the tunnel owns (the TUN fd, or its wake pipe) was
+    /// closed behind Culvert's back (`POLLNVAL`: e.g. the app closed the fd it
+    /// handed over). Fatal: the tunnel stops (Culvert never closes that number
+    /// again: it may belong to something else by now).
+    FdClosed,
+    /// Reading the TUN device failed (device gone, end of file): no more packets
+    /// come from the OS; the tunnel carries on for inbound traffic.
+    TunReadFailed,
+    /// No UDP socket could be bound after a network change (or a socket became
+    /// invalid). Culvert retries with backoff (1, 2, 4, … up to
+    /// [`REBIND_MAX_BACKOFF`]) and recovers by itself once a bind succeeds.
+    RebindFailed,
+    /// A bug: the event loop panicked. Fatal: the tunnel stops.
+    Panicked,
+}
+
+impl FaultKind {
+    /// Whether the tunnel stopped because of this failure.
+    pub fn is_fatal(self) -> bool {
+        matches!(self, FaultKind::FdClosed | FaultKind::Panicked)
+    }
+}
+
+/// Longest wait between two attempts to bind the UDP sockets again after a failed
+/// rebind (the waits go 1, 2, 4, … seconds up to this).
+pub const REBIND_MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The tunnel's lifecycle state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -222,11 +310,12 @@ pub struct PeerStats {
     pub endpoint: Option<SocketAddr>,
     /// Bytes received (decrypted payload bytes + overhead as on the wire).
     pub rx_bytes: u64,
-    /// Bytes sent.
+    /// Bytes sent (of datagrams the network accepted).
     pub tx_bytes: u64,
     /// Packets received.
     pub rx_packets: u64,
-    /// Packets sent.
+    /// Packets sent (datagrams the network accepted; failed sends are in
+    /// [`TunnelStats::send_failures`]).
     pub tx_packets: u64,
     /// Wall-clock time of the last completed handshake.
     pub last_handshake: Option<SystemTime>,
@@ -240,6 +329,60 @@ pub struct PeerStats {
     pub dropped: DropCounts,
 }
 
+/// Failed writes (UDP sends or TUN writes), by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IoFailures {
+    /// The socket or device buffer was full (`EAGAIN`, `ENOBUFS`).
+    pub buffer_full: u64,
+    /// The destination or network was unreachable (`ENETUNREACH`,
+    /// `EHOSTUNREACH`, `ENETDOWN`, `ECONNREFUSED`, `EADDRNOTAVAIL`).
+    pub unreachable: u64,
+    /// A firewall or policy refused it (`EPERM`, `EACCES`).
+    pub permission: u64,
+    /// Too large for the path or device (`EMSGSIZE`).
+    pub too_large: u64,
+    /// No socket of that address family, or the device is gone (`EBADF`, `EIO`,
+    /// `EPIPE`, `ENODEV`).
+    pub no_socket: u64,
+    /// Anything else.
+    pub other: u64,
+}
+
+impl IoFailures {
+    /// Counts one failure with `err`'s reason.
+    pub(crate) fn count(&mut self, err: &std::io::Error) {
+        let slot = match err.raw_os_error() {
+            Some(libc::EAGAIN | libc::ENOBUFS) => &mut self.buffer_full,
+            Some(
+                libc::ENETUNREACH
+                | libc::EHOSTUNREACH
+                | libc::ENETDOWN
+                | libc::ECONNREFUSED
+                | libc::EADDRNOTAVAIL,
+            ) => &mut self.unreachable,
+            Some(libc::EPERM | libc::EACCES) => &mut self.permission,
+            Some(libc::EMSGSIZE) => &mut self.too_large,
+            Some(libc::EBADF | libc::EIO | libc::EPIPE | libc::ENODEV | libc::ENXIO) => {
+                &mut self.no_socket
+            }
+            None if err.kind() == std::io::ErrorKind::AddrNotAvailable => &mut self.no_socket,
+            _ if err.kind() == std::io::ErrorKind::WouldBlock => &mut self.buffer_full,
+            _ => &mut self.other,
+        };
+        *slot += 1;
+    }
+
+    /// All failures, whatever the reason.
+    pub fn total(&self) -> u64 {
+        self.buffer_full
+            + self.unreachable
+            + self.permission
+            + self.too_large
+            + self.no_socket
+            + self.other
+    }
+}
+
 /// Statistics for the whole tunnel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TunnelStats {
@@ -250,6 +393,15 @@ pub struct TunnelStats {
     /// Drops not attributable to one peer (no route, malformed, unknown peer,
     /// rate limited, [`Tunnel::send_packets`] queue full).
     pub dropped: DropCounts,
+    /// UDP datagrams the network refused, by reason (not counted in any peer's
+    /// `tx_packets`).
+    pub send_failures: IoFailures,
+    /// Decrypted packets the TUN device refused, by reason (callback mode never
+    /// fails here).
+    pub tun_write_failures: IoFailures,
+    /// Datagrams received that were larger than a receive slot and lost anyway
+    /// (more than one such datagram in one receive batch; see docs/engine.md).
+    pub oversized_dropped: u64,
 }
 
 /// Why a runtime call failed.
@@ -308,6 +460,8 @@ pub(crate) struct Shared {
 #[derive(Default)]
 pub(crate) struct Inbound {
     pub(crate) packets: VecDeque<Vec<u8>>,
+    /// Bytes in `packets`.
+    pub(crate) bytes: usize,
     pub(crate) dropped: u64,
 }
 
@@ -466,8 +620,8 @@ impl Tunnel {
 
     /// Callback mode: outbound IP packets from the OS, queued for the loop in order.
     ///
-    /// At most [`INBOUND_QUEUE_CAP`] packets wait at once. `Ok(())` means every
-    /// packet of the batch was queued. If the queue fills up, the packets that fit
+    /// At most [`INBOUND_QUEUE_CAP`] packets and [`INBOUND_BYTES_CAP`] bytes wait
+    /// at once. `Ok(())` means every packet of the batch was queued. If the queue fills up, the packets that fit
     /// are queued, the rest are dropped and counted (`queue_full` in
     /// [`TunnelStats::dropped`]) and the call returns
     /// `Err(RuntimeError::QueueFull { accepted })` with how many were queued:
@@ -492,8 +646,15 @@ impl Tunnel {
                 .map_err(|_| RuntimeError::Stopped)?;
             let was_empty = inbound.packets.is_empty();
             let room = INBOUND_QUEUE_CAP.saturating_sub(inbound.packets.len());
-            let accepted = total.min(room);
-            inbound.packets.extend(packets.into_iter().take(accepted));
+            let mut accepted = 0;
+            for packet in packets.into_iter().take(room) {
+                if inbound.bytes + packet.len() > INBOUND_BYTES_CAP {
+                    break;
+                }
+                inbound.bytes += packet.len();
+                inbound.packets.push_back(packet);
+                accepted += 1;
+            }
             inbound.dropped += (total - accepted) as u64;
             (was_empty, accepted)
         };

@@ -49,11 +49,13 @@ pub(crate) enum Job {
     Nat64,
 }
 
-/// A finished resolution.
+/// A finished resolution, or a failed attempt (`error`, retried later).
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved {
     pub(crate) job: Job,
     pub(crate) addrs: Vec<IpAddr>,
+    /// Why the attempt failed and when it is retried; `addrs` is then empty.
+    pub(crate) error: Option<String>,
 }
 
 enum Msg {
@@ -146,7 +148,11 @@ fn run(
                     pending.remove(&job);
                     if let Ok(mut r) = out.lock() {
                         if r.len() < RESULTS_CAP {
-                            r.push(Resolved { job, addrs });
+                            r.push(Resolved {
+                                job,
+                                addrs,
+                                error: None,
+                            });
                         }
                     }
                     waker.wake();
@@ -161,8 +167,19 @@ fn run(
                             "resolving an endpoint failed ({why}); retrying in {}s",
                             backoff.as_secs()
                         );
+                        let error = format!("{why}; retrying in {} s", backoff.as_secs());
                         *at = StdInstant::now() + *backoff;
                         *backoff = (*backoff * 2).min(MAX_BACKOFF);
+                        if let Ok(mut r) = out.lock() {
+                            if r.len() < RESULTS_CAP {
+                                r.push(Resolved {
+                                    job,
+                                    addrs: Vec::new(),
+                                    error: Some(error),
+                                });
+                            }
+                        }
+                        waker.wake();
                     }
                 }
             }

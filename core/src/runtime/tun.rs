@@ -27,6 +27,12 @@ impl TunFd {
         })
     }
 
+    /// Gives the descriptor up without closing it (it was closed behind our back
+    /// and its number may already be reused).
+    pub(crate) fn forget(self) {
+        let _ = std::os::fd::IntoRawFd::into_raw_fd(self.fd);
+    }
+
     pub(crate) fn raw(&self) -> i32 {
         self.fd.as_raw_fd()
     }

@@ -132,14 +132,17 @@ impl Sockets {
     /// Sends `payload` to `dst` on the socket of its family.
     pub(crate) fn send_to(&self, payload: &[u8], dst: SocketAddr) -> io::Result<usize> {
         let dst = unmap(dst);
-        let socket = self.socket(dst.is_ipv6()).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::AddrNotAvailable,
-                "no socket for this address family",
-            )
-        })?;
+        let socket = self.socket(dst.is_ipv6()).ok_or_else(no_socket_error)?;
         socket.send_to(payload, &SockAddr::from(dst))
     }
+}
+
+/// The error of a send with no socket of the destination's family.
+pub(crate) fn no_socket_error() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AddrNotAvailable,
+        "no socket for this address family",
+    )
 }
 
 /// An IPv4-mapped IPv6 address as plain IPv4 (it goes out of the IPv4 socket).

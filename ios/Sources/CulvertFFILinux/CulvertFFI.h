@@ -258,6 +258,13 @@ typedef void (*UniffiCallbackInterfaceLogSinkMethod0)(uint64_t, RustBuffer, void
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PACKET_BATCH_SINK_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PACKET_BATCH_SINK_METHOD0
+typedef void (*UniffiCallbackInterfacePacketBatchSinkMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PACKET_SINK_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PACKET_SINK_METHOD0
 typedef void (*UniffiCallbackInterfacePacketSinkMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
@@ -292,6 +299,14 @@ typedef struct UniffiVTableCallbackInterfaceLogSink {
     UniffiCallbackInterfaceLogSinkMethod0 _Nonnull log;
     UniffiCallbackInterfaceFree _Nonnull uniffiFree;
 } UniffiVTableCallbackInterfaceLogSink;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PACKET_BATCH_SINK
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PACKET_BATCH_SINK
+typedef struct UniffiVTableCallbackInterfacePacketBatchSink {
+    UniffiCallbackInterfacePacketBatchSinkMethod0 _Nonnull deliverBatch;
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+} UniffiVTableCallbackInterfacePacketBatchSink;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PACKET_SINK
@@ -344,6 +359,26 @@ void uniffi_culvert_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallba
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_LOGSINK_LOG
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_LOGSINK_LOG
 void uniffi_culvert_ffi_fn_method_logsink_log(void*_Nonnull ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CLONE_PACKETBATCHSINK
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CLONE_PACKETBATCHSINK
+void*_Nonnull uniffi_culvert_ffi_fn_clone_packetbatchsink(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FREE_PACKETBATCHSINK
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FREE_PACKETBATCHSINK
+void uniffi_culvert_ffi_fn_free_packetbatchsink(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_INIT_CALLBACK_VTABLE_PACKETBATCHSINK
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_INIT_CALLBACK_VTABLE_PACKETBATCHSINK
+void uniffi_culvert_ffi_fn_init_callback_vtable_packetbatchsink(const UniffiVTableCallbackInterfacePacketBatchSink* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_PACKETBATCHSINK_DELIVER_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_PACKETBATCHSINK_DELIVER_BATCH
+void uniffi_culvert_ffi_fn_method_packetbatchsink_deliver_batch(void*_Nonnull ptr, RustBuffer data, RustBuffer lengths, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CLONE_PACKETSINK
@@ -484,6 +519,11 @@ void*_Nonnull uniffi_culvert_ffi_fn_constructor_tunnel_start_with_callbacks(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CONSTRUCTOR_TUNNEL_START_WITH_FD
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CONSTRUCTOR_TUNNEL_START_WITH_FD
 void*_Nonnull uniffi_culvert_ffi_fn_constructor_tunnel_start_with_fd(void*_Nonnull config, int32_t fd, RustBuffer framing, RustBuffer observer, RustBuffer protector, RustBuffer resolver, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CONSTRUCTOR_TUNNEL_START_WITH_PACKET_BATCHES
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_CONSTRUCTOR_TUNNEL_START_WITH_PACKET_BATCHES
+void*_Nonnull uniffi_culvert_ffi_fn_constructor_tunnel_start_with_packet_batches(void*_Nonnull config, void*_Nonnull sink, RustBuffer observer, RustBuffer protector, RustBuffer resolver, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_NETWORK_CHANGED
@@ -1023,6 +1063,12 @@ uint16_t uniffi_culvert_ffi_checksum_method_logsink_log(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_PACKETBATCHSINK_DELIVER_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_PACKETBATCHSINK_DELIVER_BATCH
+uint16_t uniffi_culvert_ffi_checksum_method_packetbatchsink_deliver_batch(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_PACKETSINK_DELIVER
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_PACKETSINK_DELIVER
 uint16_t uniffi_culvert_ffi_checksum_method_packetsink_deliver(void
@@ -1158,6 +1204,12 @@ uint16_t uniffi_culvert_ffi_checksum_constructor_tunnel_start_with_callbacks(voi
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_CONSTRUCTOR_TUNNEL_START_WITH_FD
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_CONSTRUCTOR_TUNNEL_START_WITH_FD
 uint16_t uniffi_culvert_ffi_checksum_constructor_tunnel_start_with_fd(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_CONSTRUCTOR_TUNNEL_START_WITH_PACKET_BATCHES
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_CONSTRUCTOR_TUNNEL_START_WITH_PACKET_BATCHES
+uint16_t uniffi_culvert_ffi_checksum_constructor_tunnel_start_with_packet_batches(void
     
 );
 #endif

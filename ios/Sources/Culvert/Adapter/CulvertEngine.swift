@@ -67,6 +67,30 @@ public final class ClosurePacketSink: PacketSink, @unchecked Sendable {
     public func deliver(packets: [Data]) throws { handler(packets) }
 }
 
+/// A `PacketBatchSink` calling a closure with each batch split into packets (on
+/// Culvert's event-loop thread): one buffer crosses the FFI per batch.
+public final class ClosurePacketBatchSink: PacketBatchSink, @unchecked Sendable {
+    private let handler: ([Data]) -> Void
+    /// Creates a sink.
+    public init(_ handler: @escaping ([Data]) -> Void) { self.handler = handler }
+    /// Called by Culvert with one batch: the packets back to back, and their lengths.
+    public func deliverBatch(data: Data, lengths: [UInt32]) throws {
+        handler(ClosurePacketBatchSink.split(data, lengths))
+    }
+    /// Packet `i` is the `lengths[i]` bytes after packet `i - 1` (clamped to `data`).
+    public static func split(_ data: Data, _ lengths: [UInt32]) -> [Data] {
+        var packets: [Data] = []
+        packets.reserveCapacity(lengths.count)
+        var at = data.startIndex
+        for length in lengths {
+            let end = min(at + Int(length), data.endIndex)
+            packets.append(data.subdata(in: at..<end))
+            at = end
+        }
+        return packets
+    }
+}
+
 /// A `TunnelObserver` calling a closure with each event (on the tunnel's delivery thread).
 public final class ClosureTunnelObserver: TunnelObserver, @unchecked Sendable {
     private let handler: (TunnelEvent) -> Void
@@ -160,8 +184,9 @@ public struct CulvertEngineFactory: TunnelEngineFactory {
                 return CulvertEngine(tunnel: try Tunnel.startWithFd(config: config, fd: fd, framing: framing,
                                                                     observer: observer, options: tunnelOptions))
             case let .callbacks(deliver):
-                return CulvertEngine(tunnel: try Tunnel.startWithCallbacks(config: config, sink: ClosurePacketSink(deliver),
-                                                                           observer: observer, options: tunnelOptions))
+                return CulvertEngine(tunnel: try Tunnel.startWithPacketBatches(config: config,
+                                                                              sink: ClosurePacketBatchSink(deliver),
+                                                                              observer: observer, options: tunnelOptions))
             }
         } catch let error as TunnelError {
             throw CulvertAdapterError(error)

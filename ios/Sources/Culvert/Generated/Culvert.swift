@@ -780,6 +780,201 @@ public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UnsafeMutableRawP
 
 
 /**
+ * Receives decrypted IP packets for the OS as one buffer per batch: packet `i`
+ * is the `lengths[i]` bytes after packet `i - 1` in `data` (two allocations per
+ * batch across the FFI instead of one per packet). Called on Culvert's
+ * event-loop thread, as [`PacketSink`].
+ */
+public protocol PacketBatchSink: AnyObject, Sendable {
+    
+    /**
+     * One batch: the packets back to back, and their lengths in order.
+     */
+    func deliverBatch(data: Data, lengths: [UInt32]) throws 
+    
+}
+/**
+ * Receives decrypted IP packets for the OS as one buffer per batch: packet `i`
+ * is the `lengths[i]` bytes after packet `i - 1` in `data` (two allocations per
+ * batch across the FFI instead of one per packet). Called on Culvert's
+ * event-loop thread, as [`PacketSink`].
+ */
+open class PacketBatchSinkImpl: PacketBatchSink, @unchecked Sendable {
+    fileprivate let pointer: UnsafeMutableRawPointer!
+
+    /// Used to instantiate a [FFIObject] without an actual pointer, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoPointer {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromRawPointer pointer: UnsafeMutableRawPointer) {
+        self.pointer = pointer
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noPointer: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing [Pointer] the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noPointer: NoPointer) {
+        self.pointer = nil
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiClonePointer() -> UnsafeMutableRawPointer {
+        return try! rustCall { uniffi_culvert_ffi_fn_clone_packetbatchsink(self.pointer, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        guard let pointer = pointer else {
+            return
+        }
+
+        try! rustCall { uniffi_culvert_ffi_fn_free_packetbatchsink(pointer, $0) }
+    }
+
+    
+
+    
+    /**
+     * One batch: the packets back to back, and their lengths in order.
+     */
+open func deliverBatch(data: Data, lengths: [UInt32])throws   {try rustCallWithError(FfiConverterTypeCallbackError_lift) {
+    uniffi_culvert_ffi_fn_method_packetbatchsink_deliver_batch(self.uniffiClonePointer(),
+        FfiConverterData.lower(data),
+        FfiConverterSequenceUInt32.lower(lengths),$0
+    )
+}
+}
+    
+
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfacePacketBatchSink {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // This creates 1-element array, since this seems to be the only way to construct a const
+    // pointer that we can pass to the Rust code.
+    static let vtable: [UniffiVTableCallbackInterfacePacketBatchSink] = [UniffiVTableCallbackInterfacePacketBatchSink(
+        deliverBatch: { (
+            uniffiHandle: UInt64,
+            data: RustBuffer,
+            lengths: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypePacketBatchSink.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.deliverBatch(
+                     data: try FfiConverterData.lift(data),
+                     lengths: try FfiConverterSequenceUInt32.lift(lengths)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCallbackError_lower
+            )
+        },
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            let result = try? FfiConverterTypePacketBatchSink.handleMap.remove(handle: uniffiHandle)
+            if result == nil {
+                print("Uniffi callback interface PacketBatchSink: handle missing in uniffiFree")
+            }
+        }
+    )]
+}
+
+private func uniffiCallbackInitPacketBatchSink() {
+    uniffi_culvert_ffi_fn_init_callback_vtable_packetbatchsink(UniffiCallbackInterfacePacketBatchSink.vtable)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePacketBatchSink: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<PacketBatchSink>()
+
+    typealias FfiType = UnsafeMutableRawPointer
+    typealias SwiftType = PacketBatchSink
+
+    public static func lift(_ pointer: UnsafeMutableRawPointer) throws -> PacketBatchSink {
+        return PacketBatchSinkImpl(unsafeFromRawPointer: pointer)
+    }
+
+    public static func lower(_ value: PacketBatchSink) -> UnsafeMutableRawPointer {
+        guard let ptr = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: handleMap.insert(obj: value))) else {
+            fatalError("Cast to UnsafeMutableRawPointer failed")
+        }
+        return ptr
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PacketBatchSink {
+        let v: UInt64 = try readInt(&buf)
+        // The Rust code won't compile if a pointer won't fit in a UInt64.
+        // We have to go via `UInt` because that's the thing that's the size of a pointer.
+        let ptr = UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: v))
+        if (ptr == nil) {
+            throw UniffiInternalError.unexpectedNullPointer
+        }
+        return try lift(ptr!)
+    }
+
+    public static func write(_ value: PacketBatchSink, into buf: inout [UInt8]) {
+        // This fiddling is because `Int` is the thing that's the same size as a pointer.
+        // The Rust code won't compile if a pointer won't fit in a `UInt64`.
+        writeInt(&buf, UInt64(bitPattern: Int64(Int(bitPattern: lower(value)))))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePacketBatchSink_lift(_ pointer: UnsafeMutableRawPointer) throws -> PacketBatchSink {
+    return try FfiConverterTypePacketBatchSink.lift(pointer)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePacketBatchSink_lower(_ value: PacketBatchSink) -> UnsafeMutableRawPointer {
+    return FfiConverterTypePacketBatchSink.lower(value)
+}
+
+
+
+
+
+
+/**
  * Receives decrypted IP packets for the OS, in batches (callback mode, iOS
  * `packetFlow` style). Called on Culvert's event-loop thread: hand the batch on
  * and return; do not call `Tunnel` methods other than `sendPackets` from here.
@@ -1691,7 +1886,7 @@ public protocol TunnelProtocol: AnyObject, Sendable {
     
     /**
      * Outbound IP packets from the OS, in one batch (callback mode only). If
-     * Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+     * Culvert's queue (1,024 packets or 2 MiB) fills up, the packets that fit are queued,
      * the rest dropped and counted (`queue_full`), and the call fails with `Busy`
      * whose detail says how many of the batch were accepted.
      */
@@ -1819,6 +2014,24 @@ public static func startWithFd(config: TunnelConfig, fd: Int32, framing: TunFram
 })
 }
     
+    /**
+     * As `startWithCallbacks`, with decrypted packets delivered as one buffer
+     * plus lengths per batch (`PacketBatchSink`): what the Swift and Kotlin
+     * packages use.
+     */
+public static func startWithPacketBatches(config: TunnelConfig, sink: PacketBatchSink, observer: TunnelObserver? = nil, protector: SocketProtector? = nil, resolver: Resolver? = nil, options: TunnelOptions? = nil)throws  -> Tunnel  {
+    return try  FfiConverterTypeTunnel_lift(try rustCallWithError(FfiConverterTypeTunnelError_lift) {
+    uniffi_culvert_ffi_fn_constructor_tunnel_start_with_packet_batches(
+        FfiConverterTypeTunnelConfig_lower(config),
+        FfiConverterTypePacketBatchSink_lower(sink),
+        FfiConverterOptionTypeTunnelObserver.lower(observer),
+        FfiConverterOptionTypeSocketProtector.lower(protector),
+        FfiConverterOptionTypeResolver.lower(resolver),
+        FfiConverterOptionTypeTunnelOptions.lower(options),$0
+    )
+})
+}
+    
 
     
     /**
@@ -1833,7 +2046,7 @@ open func networkChanged()throws   {try rustCallWithError(FfiConverterTypeTunnel
     
     /**
      * Outbound IP packets from the OS, in one batch (callback mode only). If
-     * Culvert's queue (1,024 packets) fills up, the packets that fit are queued,
+     * Culvert's queue (1,024 packets or 2 MiB) fills up, the packets that fit are queued,
      * the rest dropped and counted (`queue_full`), and the call fails with `Busy`
      * whose detail says how many of the batch were accepted.
      */
@@ -3407,6 +3620,147 @@ public func FfiConverterTypeInterfaceInfo_lower(_ value: InterfaceInfo) -> RustB
 
 
 /**
+ * Failed writes (UDP sends or TUN writes), by reason.
+ */
+public struct IoFailures {
+    /**
+     * The socket or device buffer was full.
+     */
+    public var bufferFull: UInt64
+    /**
+     * The destination or network was unreachable.
+     */
+    public var unreachable: UInt64
+    /**
+     * A firewall or policy refused it.
+     */
+    public var permission: UInt64
+    /**
+     * Too large for the path or device.
+     */
+    public var tooLarge: UInt64
+    /**
+     * No socket of that address family, or the device is gone.
+     */
+    public var noSocket: UInt64
+    /**
+     * Anything else.
+     */
+    public var other: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The socket or device buffer was full.
+         */bufferFull: UInt64, 
+        /**
+         * The destination or network was unreachable.
+         */unreachable: UInt64, 
+        /**
+         * A firewall or policy refused it.
+         */permission: UInt64, 
+        /**
+         * Too large for the path or device.
+         */tooLarge: UInt64, 
+        /**
+         * No socket of that address family, or the device is gone.
+         */noSocket: UInt64, 
+        /**
+         * Anything else.
+         */other: UInt64) {
+        self.bufferFull = bufferFull
+        self.unreachable = unreachable
+        self.permission = permission
+        self.tooLarge = tooLarge
+        self.noSocket = noSocket
+        self.other = other
+    }
+}
+
+#if compiler(>=6)
+extension IoFailures: Sendable {}
+#endif
+
+
+extension IoFailures: Equatable, Hashable {
+    public static func ==(lhs: IoFailures, rhs: IoFailures) -> Bool {
+        if lhs.bufferFull != rhs.bufferFull {
+            return false
+        }
+        if lhs.unreachable != rhs.unreachable {
+            return false
+        }
+        if lhs.permission != rhs.permission {
+            return false
+        }
+        if lhs.tooLarge != rhs.tooLarge {
+            return false
+        }
+        if lhs.noSocket != rhs.noSocket {
+            return false
+        }
+        if lhs.other != rhs.other {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bufferFull)
+        hasher.combine(unreachable)
+        hasher.combine(permission)
+        hasher.combine(tooLarge)
+        hasher.combine(noSocket)
+        hasher.combine(other)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIoFailures: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IoFailures {
+        return
+            try IoFailures(
+                bufferFull: FfiConverterUInt64.read(from: &buf), 
+                unreachable: FfiConverterUInt64.read(from: &buf), 
+                permission: FfiConverterUInt64.read(from: &buf), 
+                tooLarge: FfiConverterUInt64.read(from: &buf), 
+                noSocket: FfiConverterUInt64.read(from: &buf), 
+                other: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IoFailures, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.bufferFull, into: &buf)
+        FfiConverterUInt64.write(value.unreachable, into: &buf)
+        FfiConverterUInt64.write(value.permission, into: &buf)
+        FfiConverterUInt64.write(value.tooLarge, into: &buf)
+        FfiConverterUInt64.write(value.noSocket, into: &buf)
+        FfiConverterUInt64.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIoFailures_lift(_ buf: RustBuffer) throws -> IoFailures {
+    return try FfiConverterTypeIoFailures.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIoFailures_lower(_ value: IoFailures) -> RustBuffer {
+    return FfiConverterTypeIoFailures.lower(value)
+}
+
+
+/**
  * An address or route: `address/prefix_length`.
  */
 public struct IpPrefix {
@@ -4625,6 +4979,18 @@ public struct TunnelStats {
      * One entry per configured peer.
      */
     public var peers: [PeerStats]
+    /**
+     * UDP datagrams the network refused, by reason (not in any `txPackets`).
+     */
+    public var sendFailures: IoFailures
+    /**
+     * Decrypted packets the TUN device refused, by reason.
+     */
+    public var tunWriteFailures: IoFailures
+    /**
+     * Received datagrams larger than a receive slot that were lost anyway.
+     */
+    public var oversizedDropped: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4634,9 +5000,21 @@ public struct TunnelStats {
          */listenPort: UInt16, 
         /**
          * One entry per configured peer.
-         */peers: [PeerStats]) {
+         */peers: [PeerStats], 
+        /**
+         * UDP datagrams the network refused, by reason (not in any `txPackets`).
+         */sendFailures: IoFailures, 
+        /**
+         * Decrypted packets the TUN device refused, by reason.
+         */tunWriteFailures: IoFailures, 
+        /**
+         * Received datagrams larger than a receive slot that were lost anyway.
+         */oversizedDropped: UInt64) {
         self.listenPort = listenPort
         self.peers = peers
+        self.sendFailures = sendFailures
+        self.tunWriteFailures = tunWriteFailures
+        self.oversizedDropped = oversizedDropped
     }
 }
 
@@ -4653,12 +5031,24 @@ extension TunnelStats: Equatable, Hashable {
         if lhs.peers != rhs.peers {
             return false
         }
+        if lhs.sendFailures != rhs.sendFailures {
+            return false
+        }
+        if lhs.tunWriteFailures != rhs.tunWriteFailures {
+            return false
+        }
+        if lhs.oversizedDropped != rhs.oversizedDropped {
+            return false
+        }
         return true
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(listenPort)
         hasher.combine(peers)
+        hasher.combine(sendFailures)
+        hasher.combine(tunWriteFailures)
+        hasher.combine(oversizedDropped)
     }
 }
 
@@ -4672,13 +5062,19 @@ public struct FfiConverterTypeTunnelStats: FfiConverterRustBuffer {
         return
             try TunnelStats(
                 listenPort: FfiConverterUInt16.read(from: &buf), 
-                peers: FfiConverterSequenceTypePeerStats.read(from: &buf)
+                peers: FfiConverterSequenceTypePeerStats.read(from: &buf), 
+                sendFailures: FfiConverterTypeIoFailures.read(from: &buf), 
+                tunWriteFailures: FfiConverterTypeIoFailures.read(from: &buf), 
+                oversizedDropped: FfiConverterUInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: TunnelStats, into buf: inout [UInt8]) {
         FfiConverterUInt16.write(value.listenPort, into: &buf)
         FfiConverterSequenceTypePeerStats.write(value.peers, into: &buf)
+        FfiConverterTypeIoFailures.write(value.sendFailures, into: &buf)
+        FfiConverterTypeIoFailures.write(value.tunWriteFailures, into: &buf)
+        FfiConverterUInt64.write(value.oversizedDropped, into: &buf)
     }
 }
 
@@ -5542,6 +5938,117 @@ public func FfiConverterTypeEapMethod_lower(_ value: EapMethod) -> RustBuffer {
 
 
 extension EapMethod: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * The kind of a `TunnelEvent.Error`, by what the app does about it.
+ */
+
+public enum FaultKind {
+    
+    /**
+     * A file descriptor the tunnel owns (the TUN fd) was closed by someone else:
+     * the tunnel stopped. Start a new one with a new fd.
+     */
+    case fdClosed
+    /**
+     * Reading the TUN device failed: no more packets from the OS. Restart the tunnel.
+     */
+    case tunReadFailed
+    /**
+     * No UDP socket could be bound after a network change; Culvert retries with
+     * backoff (up to 30 s) and recovers by itself.
+     */
+    case rebindFailed
+    /**
+     * A bug: the tunnel stopped. Start a new one (and report it).
+     */
+    case panicked
+    /**
+     * A kind this version of the bindings does not know.
+     */
+    case other
+}
+
+
+#if compiler(>=6)
+extension FaultKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFaultKind: FfiConverterRustBuffer {
+    typealias SwiftType = FaultKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FaultKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fdClosed
+        
+        case 2: return .tunReadFailed
+        
+        case 3: return .rebindFailed
+        
+        case 4: return .panicked
+        
+        case 5: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FaultKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fdClosed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tunReadFailed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .rebindFailed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .panicked:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFaultKind_lift(_ buf: RustBuffer) throws -> FaultKind {
+    return try FfiConverterTypeFaultKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFaultKind_lower(_ value: FaultKind) -> RustBuffer {
+    return FfiConverterTypeFaultKind.lower(value)
+}
+
+
+extension FaultKind: Equatable, Hashable {}
 
 
 
@@ -6758,9 +7265,25 @@ public enum TunnelEvent {
          */endpoint: String
     )
     /**
-     * Something failed inside the tunnel; it carries on.
+     * Resolving `peer`'s endpoint host name failed; Culvert retries with backoff
+     * (1, 2, 4, … up to 60 s).
+     */
+    case endpointResolveFailed(
+        /**
+         * The peer's public key.
+         */peer: String, 
+        /**
+         * The resolver's reason.
+         */detail: String
+    )
+    /**
+     * Something failed inside the tunnel. `kind` says whether the tunnel stopped
+     * (`FdClosed`, `Panicked`: a `StateChanged(Stopped)` follows) or carries on.
      */
     case error(
+        /**
+         * What kind of failure.
+         */kind: FaultKind, 
         /**
          * What (never a key).
          */detail: String
@@ -6797,7 +7320,10 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
         case 5: return .endpointResolved(peer: try FfiConverterString.read(from: &buf), endpoint: try FfiConverterString.read(from: &buf)
         )
         
-        case 6: return .error(detail: try FfiConverterString.read(from: &buf)
+        case 6: return .endpointResolveFailed(peer: try FfiConverterString.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .error(kind: try FfiConverterTypeFaultKind.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -6835,8 +7361,15 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
             FfiConverterString.write(endpoint, into: &buf)
             
         
-        case let .error(detail):
+        case let .endpointResolveFailed(peer,detail):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(peer, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .error(kind,detail):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeFaultKind.write(kind, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -7540,6 +8073,31 @@ fileprivate struct FfiConverterOptionTypePhase2: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -7952,6 +8510,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_culvert_ffi_checksum_method_logsink_log() != 7069) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_culvert_ffi_checksum_method_packetbatchsink_deliver_batch() != 7339) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_culvert_ffi_checksum_method_packetsink_deliver() != 27736) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7970,7 +8531,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_culvert_ffi_checksum_method_tunnel_network_changed() != 21399) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_culvert_ffi_checksum_method_tunnel_send_packets() != 55211) {
+    if (uniffi_culvert_ffi_checksum_method_tunnel_send_packets() != 2220) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_culvert_ffi_checksum_method_tunnel_sleep() != 37004) {
@@ -8021,6 +8582,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_culvert_ffi_checksum_constructor_tunnel_start_with_fd() != 37286) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_culvert_ffi_checksum_constructor_tunnel_start_with_packet_batches() != 25977) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_culvert_ffi_checksum_constructor_tunnelconfig_parse() != 26996) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8029,6 +8593,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitLogSink()
+    uniffiCallbackInitPacketBatchSink()
     uniffiCallbackInitPacketSink()
     uniffiCallbackInitResolver()
     uniffiCallbackInitSocketProtector()
