@@ -1,12 +1,16 @@
 # CocoaPods spec of the Culvert Swift package, for apps (and the React Native
 # module `react-native-culvert`, whose podspec depends on `Culvert`) that cannot
-# use a Swift package. It vends the same Swift sources as ios/Package.swift and
-# the CulvertFFI XCFramework that ios/build-xcframework.sh builds on a Mac.
+# use a Swift package. It vends the same Swift sources as the root Package.swift
+# and the CulvertFFI XCFramework.
 #
 # Development: run `ios/build-xcframework.sh` once, then in the app's Podfile
 #   pod 'Culvert', :path => 'path/to/culvert'
-# Release: the :http source below is the zip of this repository's tree with
-# ios/CulvertFFI.xcframework added (build-xcframework.sh --pod-archive makes it).
+# Release: the source is the release tag; the XCFramework is not in git (it is
+# built by the release), so `prepare_command` downloads the release's
+# CulvertFFI.xcframework.zip and verifies it against the checksum that the
+# tagged Package.swift carries (scripts/release/pod-prepare.sh) — the same zip
+# and checksum SwiftPM uses. Published by .github/workflows/release.yml after
+# the GitHub release exists (docs/release.md).
 Pod::Spec.new do |s|
   s.name             = 'Culvert'
   s.version          = '0.1.0'
@@ -17,10 +21,11 @@ Pod::Spec.new do |s|
     adapter for NEPacketTunnelProvider, NEHotspotConfiguration helpers and an
     app-side NETunnelProviderManager installer.
   DESC
-  s.homepage         = 'https://example.invalid/culvert'
-  s.license          = { :type => 'Apache-2.0' }
-  s.author           = { 'Culvert contributors' => 'culvert@example.invalid' }
-  s.source           = { :http => "https://example.invalid/culvert/releases/download/#{s.version}/Culvert-#{s.version}-pod.zip" }
+  s.homepage         = 'https://github.com/culvert-sdk/culvert'
+  s.license          = { :type => 'Apache-2.0', :file => 'LICENSE' }
+  s.author           = 'Culvert contributors'
+  s.source           = { :git => 'https://github.com/culvert-sdk/culvert.git', :tag => s.version.to_s }
+  s.prepare_command  = 'bash scripts/release/pod-prepare.sh'
 
   s.ios.deployment_target = '15.0'
   s.osx.deployment_target = '12.0'

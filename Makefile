@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test test-rust test-mocktime test-netns test-kotlin test-swift \
-        test-rn test-drills test-drills-ci fuzz-smoke fuzz bench bindings
+        test-rn test-dist test-drills test-drills-ci fuzz-smoke fuzz bench bindings
 
 help:
 	@echo "make demo   two Culvert tunnels in one process: handshake, traffic, report (no setup)"
 	@echo "make test   install what is needed, then fmt, clippy and every test"
-	@echo "other: setup test-rust test-mocktime test-netns test-kotlin test-swift test-rn test-drills fuzz bench bindings"
+	@echo "other: setup test-rust test-mocktime test-netns test-kotlin test-swift test-rn test-dist test-drills fuzz bench bindings"
 
 setup:
 	@bash scripts/setup.sh
@@ -35,6 +35,9 @@ test-swift:
 
 test-rn:
 	@bash scripts/test-rn.sh
+
+test-dist:
+	@bash scripts/test-dist.sh
 
 test-drills:
 	@bash scripts/test-drills.sh

@@ -1,14 +1,86 @@
 // io.culvert:culvert-android — the Kotlin bindings of Culvert plus the thin
-// VpnService glue. Run android/build-aar.sh (it builds the .so files with
-// cargo-ndk and generates the bindings) rather than Gradle directly.
+// VpnService glue. `android/build-aar.sh` runs Gradle; `gradle assembleRelease`
+// alone works too: the native libraries and the generated bindings are outputs
+// of the two tasks below (they call build-aar.sh's `jnilibs` / `bindings`
+// steps), so `gradle clean` never leaves the build without them.
+//
+// Coordinates, version and POM come from gradle.properties (GROUP,
+// POM_ARTIFACT_ID, VERSION_NAME, POM_*: read by com.vanniktech.maven.publish);
+// VERSION_NAME is checked against the workspace version by
+// scripts/release/version.sh. Publishing: docs/release.md.
+//
+// Kotlin level: the library is read by the app's Kotlin compiler. React Native
+// 0.76 (the lowest React Native the react-native-culvert package supports)
+// builds apps with Kotlin 1.9.25 (the template's kotlinVersion; its Gradle
+// plugin pins 1.9.25 too), and a Kotlin compiler reads metadata up to one minor
+// version newer than itself: so everything here is compiled with language and
+// API version 2.0 and depends on kotlin-stdlib 2.0.21 (not on the newer stdlib
+// the Kotlin Gradle plugin would add by default).
+import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+import org.jetbrains.kotlin.gradle.dsl.KotlinVersion
+
 plugins {
     id("com.android.library") version "8.7.3"
-    id("org.jetbrains.kotlin.android") version "2.1.0"
-    `maven-publish`
+    id("org.jetbrains.kotlin.android") version "2.0.21"
+    id("com.vanniktech.maven.publish") version "0.35.0"
 }
 
-group = "io.culvert"
-version = providers.gradleProperty("culvertVersion").getOrElse("0.1.0")
+val repoRoot: File = rootDir.parentFile
+val culvertScript: File = file("build-aar.sh")
+
+/** Runs one native step of build-aar.sh (`jnilibs` or `bindings`) into [outputDir]. */
+abstract class CulvertNativeStep : DefaultTask() {
+    @get:Inject abstract val exec: ExecOperations
+
+    @get:Input abstract val step: Property<String>
+
+    @get:InputFile @get:PathSensitive(PathSensitivity.NONE) abstract val script: RegularFileProperty
+
+    /** The Rust sources and manifests the output is built from. */
+    @get:InputFiles @get:PathSensitive(PathSensitivity.RELATIVE) abstract val rustSources: ConfigurableFileCollection
+
+    @get:OutputDirectory abstract val outputDir: DirectoryProperty
+
+    @TaskAction
+    fun run() {
+        exec.exec {
+            commandLine("bash", script.get().asFile.absolutePath, step.get(), outputDir.get().asFile.absolutePath)
+        }
+    }
+}
+
+val rustInputs = files(
+    fileTree(repoRoot) {
+        include("Cargo.toml", "Cargo.lock", "core/Cargo.toml", "core/src/**", "bindings/ffi/**")
+        exclude("**/target/**")
+    },
+)
+
+val cargoNdkBuild = tasks.register<CulvertNativeStep>("cargoNdkBuild") {
+    description = "libculvert_ffi.so for every ABI (cargo-ndk, API 24, 16 KB pages)"
+    step.set("jnilibs")
+    script.set(culvertScript)
+    rustSources.from(rustInputs)
+    outputDir.set(layout.buildDirectory.dir("rust/jniLibs"))
+}
+
+val uniffiBindings = tasks.register<CulvertNativeStep>("uniffiBindings") {
+    description = "the Android variant of the UniFFI Kotlin bindings (uniffi.toml + uniffi-android.toml)"
+    step.set("bindings")
+    script.set(culvertScript)
+    rustSources.from(rustInputs)
+    outputDir.set(layout.buildDirectory.dir("generated/uniffi/kotlin"))
+}
+
+/** The host build of the library, for the JVM unit tests (JNA loads it by path). */
+val cargoHostBuild = tasks.register<Exec>("cargoHostBuild") {
+    description = "libculvert_ffi for the build machine (unit tests)"
+    workingDir = repoRoot
+    inputs.files(rustInputs).withPathSensitivity(PathSensitivity.RELATIVE)
+    outputs.dir(File(repoRoot, "target/debug"))
+    outputs.upToDateWhen { false } // cargo decides what is up to date
+    commandLine("cargo", "build", "-p", "culvert-ffi", "--lib")
+}
 
 android {
     namespace = "io.culvert"
@@ -19,63 +91,67 @@ android {
         consumerProguardFiles("consumer-rules.pro")
     }
 
-    sourceSets {
-        getByName("main") {
-            // Written by build-aar.sh: the Android variant of the UniFFI bindings
-            // (uniffi.toml + uniffi-android.toml) and the per-ABI .so files.
-            kotlin.srcDir("build/generated/uniffi/kotlin")
-            jniLibs.srcDir("build/jniLibs")
-        }
-    }
-
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17
         targetCompatibility = JavaVersion.VERSION_17
     }
 
-    packaging {
-        // The .so files are already stripped and 16 KB aligned by build-aar.sh.
-        jniLibs.useLegacyPackaging = false
-    }
-
-    publishing {
-        singleVariant("release") {
-            withSourcesJar()
+    testOptions {
+        unitTests.all { test ->
+            test.dependsOn(cargoHostBuild)
+            test.systemProperty("jna.library.path", File(repoRoot, "target/debug").absolutePath)
+            test.systemProperty("culvert.vectors", File(repoRoot, "../shared/vectors").absolutePath)
+            // NetnsTunTest needs root and network namespaces: make test-kotlin runs it.
+            test.exclude("**/NetnsTunTest*")
         }
+    }
+}
+
+androidComponents {
+    onVariants { variant ->
+        variant.sources.jniLibs?.addGeneratedSourceDirectory(cargoNdkBuild, CulvertNativeStep::outputDir)
+        variant.sources.kotlin?.addGeneratedSourceDirectory(uniffiBindings, CulvertNativeStep::outputDir)
     }
 }
 
 kotlin {
     jvmToolchain(17)
+    coreLibrariesVersion = "2.0.21"
+    compilerOptions {
+        jvmTarget.set(JvmTarget.JVM_17)
+        languageVersion.set(KotlinVersion.KOTLIN_2_0)
+        apiVersion.set(KotlinVersion.KOTLIN_2_0)
+    }
 }
 
 dependencies {
     // UniFFI's Kotlin uses JNA; the @aar variant carries libjnidispatch.so per ABI.
     implementation("net.java.dev.jna:jna:5.19.1@aar")
+    // The Android variant of the bindings annotates with androidx.annotation.
     implementation("androidx.annotation:annotation:1.9.1")
-    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.9.0")
+
+    // JVM unit tests (android/src/test; make test-kotlin runs the same sources
+    // without Gradle): JUnit 4, kotlin-test, JNA's desktop jar (host
+    // libjnidispatch), org.json (android.jar's is a stub), Robolectric.
+    testImplementation("junit:junit:4.13.2")
+    testImplementation("org.jetbrains.kotlin:kotlin-test-junit:2.0.21")
+    testImplementation("net.java.dev.jna:jna:5.19.1")
+    testImplementation("org.json:json:20260814")
+    testImplementation("org.robolectric:robolectric:4.17")
+}
+
+mavenPublishing {
+    // Maven Central (Central Portal): credentials and the signing key come from
+    // the release workflow's environment (ORG_GRADLE_PROJECT_mavenCentralUsername,
+    // ORG_GRADLE_PROJECT_signingInMemoryKey, ...); signing is switched on there
+    // with -PsignAllPublications=true so that local publishing needs no key.
+    publishToMavenCentral(automaticRelease = true)
 }
 
 publishing {
-    publications {
-        register<MavenPublication>("release") {
-            groupId = "io.culvert"
-            artifactId = "culvert-android"
-            afterEvaluate { from(components["release"]) }
-            pom {
-                name.set("Culvert for Android")
-                description.set("Embeddable WireGuard VPN SDK: Rust core, Kotlin API, VpnService glue")
-                licenses {
-                    license {
-                        name.set("Apache-2.0")
-                        url.set("https://www.apache.org/licenses/LICENSE-2.0")
-                    }
-                }
-            }
-        }
-    }
     repositories {
-        // `./gradlew publishReleasePublicationToLocalRepository` → android/build/repo
+        // `gradle publishAllPublicationsToLocalRepository` → android/build/repo
+        // (android/build-aar.sh --publish; examples/android reads it).
         maven {
             name = "local"
             url = uri(layout.buildDirectory.dir("repo"))

@@ -1,6 +1,8 @@
-// The Culvert Android library, built on its own (`./gradlew assembleRelease`)
-// after android/build-aar.sh has put the native libraries and the Android
-// variant of the generated bindings under build/.
+// The Culvert Android library, built on its own: `android/build-aar.sh` or
+// `gradle assembleRelease` here (Gradle 8.13+; its tasks build the native
+// libraries and generate the bindings). The plugins (Android Gradle Plugin,
+// Kotlin, com.vanniktech.maven.publish) come from the Gradle Plugin Portal and
+// Google's Maven repository.
 pluginManagement {
     repositories {
         google()

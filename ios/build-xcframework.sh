@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds CulvertFFI.xcframework (the Rust library `culvert_ffi` + its C header)
 # for the Swift package and the CocoaPods spec, zips it and prints the checksum
-# for Package.swift's release form. Run on a Mac with Xcode and rustup:
+# for the root Package.swift's release form. Run on a Mac with Xcode and rustup:
 #
 #   ios/build-xcframework.sh            # release build, all slices
 #   ios/build-xcframework.sh --debug    # faster, for local development
@@ -13,9 +13,16 @@
 # one app without their `module.modulemap` files colliding.
 #
 # Output:
-#   ios/CulvertFFI.xcframework            (what Package.swift's local binaryTarget names)
-#   build/xcframework/CulvertFFI.xcframework.zip + its SwiftPM checksum
+#   ios/CulvertFFI.xcframework            (what Package.swift's local form and the podspec name)
+#   build/xcframework/CulvertFFI.xcframework.zip           (the release asset)
+#   build/xcframework/CulvertFFI.xcframework.zip.checksum  (its SwiftPM checksum)
 #   ios/Sources/Culvert/Generated/Culvert.swift (the matching Swift bindings)
+# A release writes the checksum into Package.swift with
+# scripts/release/swift-artifact.sh (docs/release.md).
+#
+# Runs on the stock macOS bash (3.2): no associative arrays, and an array that
+# may be empty is expanded as ${a[@]+"${a[@]}"}. Tested on Linux with stand-in
+# cargo/rustup/xcodebuild/lipo/swift/ditto by scripts/release/test-scripts.sh.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,7 +37,7 @@ done
 cargo_profile=(); [ "$profile" = release ] && cargo_profile=(--release)
 
 [ "$(uname -s)" = Darwin ] || { echo "build-xcframework.sh needs macOS with Xcode (xcodebuild, lipo)" >&2; exit 1; }
-for tool in cargo rustup xcodebuild lipo swift; do
+for tool in cargo rustup xcodebuild lipo swift ditto; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }
 done
 
@@ -44,11 +51,11 @@ export MACOSX_DEPLOYMENT_TARGET=12.0
 cd "$root"
 for target in "${targets[@]}"; do
     echo "== cargo build $target ($profile)"
-    cargo build -p culvert-ffi --lib --target "$target" "${cargo_profile[@]}"
+    cargo build -p culvert-ffi --lib --target "$target" ${cargo_profile[@]+"${cargo_profile[@]}"}
 done
 
 echo "== Swift bindings"
-bash scripts/bindings.sh "${cargo_profile[@]}" --swift-only
+bash scripts/bindings.sh ${cargo_profile[@]+"${cargo_profile[@]}"} --swift-only
 gen="$root/build/bindings/swift"
 
 out="$root/build/xcframework"
@@ -76,12 +83,12 @@ cp "$gen/Culvert.swift" "$here/Sources/Culvert/Generated/Culvert.swift"
 cp "$gen/CulvertFFI.h" "$here/Sources/CulvertFFILinux/CulvertFFI.h"
 
 echo "== zip + checksum"
-(cd "$here" && ditto -c -k --sequesterRsrc --keepParent CulvertFFI.xcframework "$out/CulvertFFI.xcframework.zip")
-checksum=$(swift package --package-path "$here" compute-checksum "$out/CulvertFFI.xcframework.zip")
+zip="$out/CulvertFFI.xcframework.zip"
+(cd "$here" && ditto -c -k --sequesterRsrc --keepParent CulvertFFI.xcframework "$zip")
+checksum=$(swift package --package-path "$root" compute-checksum "$zip")
+echo "$checksum" | grep -Eq '^[0-9a-f]{64}$' || { echo "unexpected checksum '$checksum'" >&2; exit 1; }
+echo "$checksum" >"$zip.checksum"
 echo
 echo "xcframework: $here/CulvertFFI.xcframework"
-echo "zip:         $out/CulvertFFI.xcframework.zip"
+echo "zip:         $zip"
 echo "checksum:    $checksum"
-echo
-echo "Release form for ios/Package.swift:"
-echo "    .binaryTarget(name: \"CulvertFFI\", url: \"https://<your release host>/CulvertFFI.xcframework.zip\", checksum: \"$checksum\")"

@@ -11,6 +11,7 @@
 # The Kotlin here is the JVM variant (uniffi.toml: no androidx.annotation), which
 # `make test-kotlin` compiles and runs; android/build-aar.sh generates the Android
 # variant (uniffi.toml + uniffi-android.toml) for the AAR.
+# Runs on bash 3.2 (macOS): an empty array is expanded as ${a[@]+"${a[@]}"}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -32,9 +33,9 @@ case "$(uname -s)" in Darwin) ext=dylib ;; *) ext=so ;; esac
 lib="$ROOT/target/$profile/libculvert_ffi.$ext"
 
 # The library exactly as apps link it (no bindgen code in it) ...
-cargo build --quiet -p culvert-ffi --lib "${flag[@]}"
+cargo build --quiet -p culvert-ffi --lib ${flag[@]+"${flag[@]}"}
 # ... and the bindgen binary (feature `cli`), built once and then cached.
-cargo build --quiet -p culvert-ffi --features cli --bin uniffi-bindgen "${flag[@]}"
+cargo build --quiet -p culvert-ffi --features cli --bin uniffi-bindgen ${flag[@]+"${flag[@]}"}
 bindgen="$ROOT/target/$profile/uniffi-bindgen"
 
 for lang in $langs; do

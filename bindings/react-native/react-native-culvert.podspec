@@ -1,5 +1,5 @@
 # CocoaPods spec of the React Native module. The engine comes from the `Culvert`
-# pod (ios/Culvert.podspec in the Culvert repository: the CulvertFFI XCFramework
+# pod (Culvert.podspec at the root of the Culvert repository: the CulvertFFI XCFramework
 # plus the Swift package sources), because a podspec cannot depend on a Swift
 # package.
 require "json"
@@ -10,11 +10,11 @@ Pod::Spec.new do |s|
   s.name         = "react-native-culvert"
   s.version      = package["version"]
   s.summary      = package["description"]
-  s.homepage     = "https://github.com/culvert-vpn/culvert"
+  s.homepage     = "https://github.com/culvert-sdk/culvert"
   s.license      = package["license"]
   s.authors      = "Culvert contributors"
   s.platforms    = { :ios => "15.0" }
-  s.source       = { :git => "https://github.com/culvert-vpn/culvert.git", :tag => "v#{s.version}" }
+  s.source       = { :git => "https://github.com/culvert-sdk/culvert.git", :tag => s.version.to_s }
   s.source_files = "ios/**/*.{h,m,mm,swift}"
   s.swift_version = "5.9"
   s.frameworks   = "NetworkExtension", "CoreLocation", "Security"
