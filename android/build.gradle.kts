@@ -89,6 +89,8 @@ android {
     defaultConfig {
         minSdk = 24
         consumerProguardFiles("consumer-rules.pro")
+        // src/androidTest: a real tunnel on an emulator (CI, scripts/release/ci-emulator-test.sh).
+        testInstrumentationRunner = "androidx.test.runner.AndroidJUnitRunner"
     }
 
     compileOptions {
@@ -138,6 +140,10 @@ dependencies {
     testImplementation("net.java.dev.jna:jna:5.19.1")
     testImplementation("org.json:json:20260814")
     testImplementation("org.robolectric:robolectric:4.17")
+
+    // Instrumented test on an emulator (src/androidTest).
+    androidTestImplementation("androidx.test:runner:1.6.2")
+    androidTestImplementation("androidx.test.ext:junit:1.2.1")
 }
 
 mavenPublishing {

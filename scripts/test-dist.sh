@@ -29,6 +29,7 @@ export DIST_RAN
 
 # The scripts that run on macOS (CI's macOS jobs, a developer's Mac, the release).
 MAC_SCRIPTS="ios/build-xcframework.sh ios/update-bindings.sh scripts/bindings.sh scripts/lib.sh android/build-aar.sh
+scripts/release/ci-wg-peer.sh scripts/release/ci-emulator-test.sh
 scripts/release/version.sh scripts/release/stamp-package-swift.sh scripts/release/swift-artifact.sh
 scripts/release/pod-prepare.sh scripts/release/publish.sh"
 
@@ -50,6 +51,7 @@ cargo build "${empty[@]}"
 echo "${list[@]}"
 local -n ref=other
 cmd |& tee log
+echo done &>> log
 EOF
 found=$(python3 scripts/release/bash32-check.py "$fixture" | wc -l)
 guarded=$(printf 'set -u\ne=()\nx ${e[@]+"${e[@]}"}\nfull=(a b)\ny "${full[@]}"\n' >"$fixture.ok"; python3 scripts/release/bash32-check.py "$fixture.ok" | wc -l)

@@ -20,7 +20,7 @@ ts_setup() {
     TS_BIN="$TS_WORK/bin"
     mkdir -p "$TS_BIN"
     local t
-    for t in cargo cargo-ndk rustup uniffi-bindgen xcodebuild lipo xcrun swift ditto uname gradle gh pod npm; do
+    for t in cargo cargo-ndk rustup uniffi-bindgen xcodebuild lipo xcrun swift ditto uname gradle gh pod npm adb; do
         ln -s "$ROOT/scripts/release/tests/standin.sh" "$TS_BIN/$t"
     done
     # A fake NDK whose llvm-readelf is the host readelf (the stand-in cargo-ndk
@@ -322,6 +322,66 @@ case_publish() {
     ts_case_end "publish.sh refuses a version the manifests do not carry" pub-wrong
 }
 
+case_emulator() {
+    ts_copy
+    local d="$TS_WORK/peer"
+    mkdir -p "$d"
+    printf '[Interface]\nPrivateKey = x\n' >"$d/client.conf"
+    GRADLE="$TS_BIN/gradle" ts_run emu scripts/release/ci-emulator-test.sh "$d" || ts_bad "ci-emulator-test.sh exited non-zero"
+    local order
+    order=$(awk -F'\t' '$1 == "adb" || $1 == "gradle" { print $1 " " $2 " " $3 " " $4 }' "$STANDIN_LOG" | tr '\n' '|')
+    case "$order" in
+        "gradle --no-daemon assembleDebugAndroidTest |adb wait-for-device  |adb install -r -t|adb shell appops set|adb shell am instrument|") ;;
+        *) ts_bad "unexpected order: $order" ;;
+    esac
+    ts_calls adb | grep -qF "$(printf 'appops\tset\tio.culvert.test\tACTIVATE_VPN\tallow')" || ts_bad "no appops ACTIVATE_VPN allow for io.culvert.test"
+    ts_calls adb | grep -qF "$(printf -- '-e\tculvertConfig\t%s\t' "$(base64 <"$d/client.conf" | tr -d '\n')")" || ts_bad "config not passed as culvertConfig"
+    ts_case_end "ci-emulator-test.sh: builds and installs the test APK, appops ACTIVATE_VPN allow, then instruments with the config" emu
+
+    ts_copy
+    STANDIN_INSTRUMENT_FAIL=1 GRADLE="$TS_BIN/gradle" ts_run emu-fail scripts/release/ci-emulator-test.sh "$d" && ts_bad "a failed instrumented test passed"
+    ts_case_end "ci-emulator-test.sh fails when the instrumented test fails" emu-fail
+}
+
+# The CI peer for real: in one network namespace, a client with its config in
+# another, a ping through the tunnel (root, ip netns, wireguard-tools needed).
+case_wg_peer() {
+    if [ "$(id -u)" -ne 0 ] || ! command -v wg >/dev/null 2>&1 || ! command -v wireguard-go >/dev/null 2>&1; then
+        echo "SKIP ci-wg-peer.sh: needs root, wg and wireguard-go"
+        S=$((S + 1))
+        return 0
+    fi
+    echo scripts/release/ci-wg-peer.sh >>"$DIST_RAN"
+    local a="culvert-dist-peer-$$" b="culvert-dist-cli-$$" d="$TS_WORK/wgpeer" out="$TS_WORK/wgpeer.out"
+    ip netns add "$a" && ip netns add "$b" || { ts_bad "ip netns add failed"; ts_case_end "ci-wg-peer.sh"; return 0; }
+    {
+        ip link add "vd$$a" type veth peer name "vd$$b"
+        ip link set "vd$$a" netns "$a"; ip link set "vd$$b" netns "$b"
+        ip -n "$a" addr add 198.51.100.1/24 dev "vd$$a"; ip -n "$a" link set "vd$$a" up; ip -n "$a" link set lo up
+        ip -n "$b" addr add 198.51.100.2/24 dev "vd$$b"; ip -n "$b" link set "vd$$b" up; ip -n "$b" link set lo up
+        ip netns exec "$a" env ENDPOINT=198.51.100.1 bash "$ROOT/scripts/release/ci-wg-peer.sh" start "$d"
+    } >"$out" 2>&1 || ts_bad "ci-wg-peer.sh start failed"
+    if [ -f "$d/client.conf" ]; then
+        grep -q '^Endpoint = 198.51.100.1:51820$' "$d/client.conf" || ts_bad "client.conf endpoint"
+        {
+            ip netns exec "$b" wireguard-go wgcli0
+            grep -v '^Address' "$d/client.conf" >"$d/client.wg"
+            ip netns exec "$b" wg setconf wgcli0 "$d/client.wg"
+            ip -n "$b" addr add 10.99.0.2/32 dev wgcli0
+            ip -n "$b" link set wgcli0 up
+            ip -n "$b" route add 10.99.0.1/32 dev wgcli0
+        } >>"$out" 2>&1 || ts_bad "client setup failed"
+        wait_for 15 ip netns exec "$b" ping -c 1 -W 1 10.99.0.1 || ts_bad "no ping reply from 10.99.0.1 through the tunnel within 15 s"
+        ip netns exec "$a" bash "$ROOT/scripts/release/ci-wg-peer.sh" stop "$d" >>"$out" 2>&1
+    else
+        ts_bad "no client.conf written"
+    fi
+    local pid
+    for pid in $(ip netns pids "$a" 2>/dev/null) $(ip netns pids "$b" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
+    ts_case_end "ci-wg-peer.sh: the CI peer answers a ping through the tunnel from its client config (two netns)" wgpeer
+}
+
 ts_all() {
     ts_setup
     case_xcframework release
@@ -334,5 +394,7 @@ ts_all() {
     case_pod_prepare
     case_version
     case_publish
+    case_emulator
+    case_wg_peer
     rm -rf "$TS_WORK"
 }
