@@ -9,19 +9,19 @@
 // VERSION_NAME is checked against the workspace version by
 // scripts/release/version.sh. Publishing: docs/release.md.
 //
-// Kotlin level: the library is read by the app's Kotlin compiler. React Native
-// 0.76 (the lowest React Native the react-native-culvert package supports)
-// builds apps with Kotlin 1.9.25 (the template's kotlinVersion; its Gradle
-// plugin pins 1.9.25 too), and a Kotlin compiler reads metadata up to one minor
-// version newer than itself: so everything here is compiled with language and
-// API version 2.0 and depends on kotlin-stdlib 2.0.21 (not on the newer stdlib
-// the Kotlin Gradle plugin would add by default).
-import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+// Kotlin level: the library is read by the app's Kotlin compiler. The lowest
+// React Native that react-native-culvert supports is 0.80, whose app template
+// builds with Kotlin 2.1.20 (`kotlinVersion` in @react-native-community/template
+// 0.80; @react-native/gradle-plugin 0.80 pins 2.1.20 too). So everything here is
+// compiled with language and API version 2.1 and depends on kotlin-stdlib 2.1.20
+// (not on the newer stdlib a newer Kotlin Gradle plugin would add): metadata a
+// 2.1.20 compiler reads without relying on its one-version forward compatibility.
+// make test-kotlin compiles the same sources with -language-version 2.1.
 import org.jetbrains.kotlin.gradle.dsl.KotlinVersion
 
 plugins {
-    id("com.android.library") version "8.7.3"
-    id("org.jetbrains.kotlin.android") version "2.0.21"
+    id("com.android.library") version "8.9.2"
+    id("org.jetbrains.kotlin.android") version "2.1.20"
     id("com.vanniktech.maven.publish") version "0.35.0"
 }
 
@@ -117,12 +117,11 @@ androidComponents {
 }
 
 kotlin {
-    jvmToolchain(17)
-    coreLibrariesVersion = "2.0.21"
+    jvmToolchain(17) // JDK 17 for Kotlin and Java, bytecode level 17 (as compileOptions)
+    coreLibrariesVersion = "2.1.20"
     compilerOptions {
-        jvmTarget.set(JvmTarget.JVM_17)
-        languageVersion.set(KotlinVersion.KOTLIN_2_0)
-        apiVersion.set(KotlinVersion.KOTLIN_2_0)
+        languageVersion.set(KotlinVersion.KOTLIN_2_1)
+        apiVersion.set(KotlinVersion.KOTLIN_2_1)
     }
 }
 
@@ -136,7 +135,7 @@ dependencies {
     // without Gradle): JUnit 4, kotlin-test, JNA's desktop jar (host
     // libjnidispatch), org.json (android.jar's is a stub), Robolectric.
     testImplementation("junit:junit:4.13.2")
-    testImplementation("org.jetbrains.kotlin:kotlin-test-junit:2.0.21")
+    testImplementation("org.jetbrains.kotlin:kotlin-test-junit:2.1.20")
     testImplementation("net.java.dev.jna:jna:5.19.1")
     testImplementation("org.json:json:20260814")
     testImplementation("org.robolectric:robolectric:4.17")

@@ -113,8 +113,8 @@ jna = deps.get(("net.java.dev.jna", "jna"))
 if not jna or jna["type"] != "aar" or jna["scope"] != "runtime":
     errors.append(f"JNA must be a runtime dependency of type aar (the Android @aar artifact): {jna}")
 std = deps.get(("org.jetbrains.kotlin", "kotlin-stdlib"))
-if not std or not std["version"].startswith("2.0."):
-    errors.append(f"kotlin-stdlib must be 2.0.x (readable by React Native 0.76's Kotlin 1.9.25): {std}")
+if not std or not std["version"].startswith("2.1."):
+    errors.append(f"kotlin-stdlib must be 2.1.x (React Native 0.80's Kotlin 2.1.20 reads it): {std}")
 for (dg, da), d in deps.items():
     if not d["version"]:
         errors.append(f"{dg}:{da} has no version")
