@@ -262,7 +262,8 @@ struct HandshakeInitSentState {
     hash: [u8; KEY_LEN],
     chaining_key: [u8; KEY_LEN],
     ephemeral_private: x25519::ReusableSecret,
-    time_sent: Instant,
+    /// Relative to the owning `Tunn`'s start (Culvert patch: time passed in)
+    time_sent: Duration,
 }
 
 impl std::fmt::Debug for HandshakeInitSentState {
@@ -438,7 +439,7 @@ impl Handshake {
         !matches!(self.state, HandshakeState::None | HandshakeState::Expired)
     }
 
-    pub(crate) fn timer(&self) -> Option<Instant> {
+    pub(crate) fn timer(&self) -> Option<Duration> {
         match self.state {
             HandshakeState::InitSent(HandshakeInitSentState { time_sent, .. }) => Some(time_sent),
             _ => None,
@@ -565,6 +566,7 @@ impl Handshake {
     pub(super) fn receive_handshake_response(
         &mut self,
         packet: HandshakeResponse,
+        now: Duration,
     ) -> Result<Session, WireGuardError> {
         // Check if there is a handshake awaiting a response and return the correct one
         let (state, is_previous) = match (&self.state, &self.previous) {
@@ -633,7 +635,7 @@ impl Handshake {
         let temp2 = b2s_hmac(&temp1, &[0x01]);
         let temp3 = b2s_hmac2(&temp1, &temp2, &[0x02]);
 
-        let rtt_time = Instant::now().duration_since(state.time_sent);
+        let rtt_time = now.saturating_sub(state.time_sent);
         self.last_rtt = Some(rtt_time.as_millis() as u32);
 
         if is_previous {
@@ -709,6 +711,7 @@ impl Handshake {
     pub(super) fn format_handshake_initiation<'a>(
         &mut self,
         dst: &'a mut [u8],
+        now: Duration,
     ) -> Result<&'a mut [u8], WireGuardError> {
         if dst.len() < super::HANDSHAKE_INIT_SZ {
             return Err(WireGuardError::DestinationBufferTooSmall);
@@ -771,7 +774,7 @@ impl Handshake {
         // initiator.hash = HASH(initiator.hash || msg.encrypted_timestamp)
         hash = b2s_hash(&hash, encrypted_timestamp);
 
-        let time_now = Instant::now();
+        let time_now = now;
         self.previous = std::mem::replace(
             &mut self.state,
             HandshakeState::InitSent(HandshakeInitSentState {

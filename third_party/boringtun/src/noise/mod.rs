@@ -11,7 +11,7 @@ mod timers;
 use crate::noise::errors::WireGuardError;
 use crate::noise::handshake::Handshake;
 use crate::noise::rate_limiter::RateLimiter;
-use crate::noise::timers::{TimerName, Timers};
+use crate::noise::timers::{clock_now, TimerName, Timers};
 use crate::x25519;
 
 use std::collections::VecDeque;
@@ -199,6 +199,29 @@ impl Tunn {
         index: u32,
         rate_limiter: Option<Arc<RateLimiter>>,
     ) -> Self {
+        Self::new_at(
+            static_private,
+            peer_static_public,
+            preshared_key,
+            persistent_keepalive,
+            index,
+            rate_limiter,
+            clock_now(),
+        )
+    }
+
+    /// `new` at the caller's time `now` (Culvert patch: time passed in). Use the `_at`
+    /// functions with the same clock for the whole life of the tunnel; the functions
+    /// without `_at` read boringtun's own clock.
+    pub fn new_at(
+        static_private: x25519::StaticSecret,
+        peer_static_public: x25519::PublicKey,
+        preshared_key: Option<[u8; 32]>,
+        persistent_keepalive: Option<u16>,
+        index: u32,
+        rate_limiter: Option<Arc<RateLimiter>>,
+        now: Duration,
+    ) -> Self {
         let static_public = x25519::PublicKey::from(&static_private);
 
         Tunn {
@@ -215,7 +238,7 @@ impl Tunn {
             rx_bytes: Default::default(),
 
             packet_queue: VecDeque::new(),
-            timers: Timers::new(persistent_keepalive, rate_limiter.is_none()),
+            timers: Timers::new(persistent_keepalive, rate_limiter.is_none(), now),
 
             rate_limiter: rate_limiter.unwrap_or_else(|| {
                 Arc::new(RateLimiter::new(&static_public, PEER_HANDSHAKE_RATE_LIMIT))
@@ -248,6 +271,21 @@ impl Tunn {
     /// Panics if dst buffer is too small.
     /// Size of dst should be at least src.len() + 32, and no less than 148 bytes.
     pub fn encapsulate<'a>(&mut self, src: &[u8], dst: &'a mut [u8]) -> TunnResult<'a> {
+        self.encapsulate_at(src, dst, clock_now())
+    }
+
+    /// `encapsulate` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn encapsulate_at<'a>(
+        &mut self,
+        src: &[u8],
+        dst: &'a mut [u8],
+        now: Duration,
+    ) -> TunnResult<'a> {
+        self.set_time(now);
+        self.encapsulate_now(src, dst)
+    }
+
+    fn encapsulate_now<'a>(&mut self, src: &[u8], dst: &'a mut [u8]) -> TunnResult<'a> {
         let current = self.current;
         if let Some(ref session) = self.sessions[current % N_SESSIONS] {
             // Send the packet using an established session
@@ -264,7 +302,7 @@ impl Tunn {
         // If there is no session, queue the packet for future retry
         self.queue_packet(src);
         // Initiate a new handshake if none is in progress
-        self.format_handshake_initiation(dst, false)
+        self.format_handshake_initiation_now(dst, false)
     }
 
     /// Receives a UDP datagram from the network and parses it.
@@ -279,6 +317,18 @@ impl Tunn {
         datagram: &[u8],
         dst: &'a mut [u8],
     ) -> TunnResult<'a> {
+        self.decapsulate_at(src_addr, datagram, dst, clock_now())
+    }
+
+    /// `decapsulate` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn decapsulate_at<'a>(
+        &mut self,
+        src_addr: Option<IpAddr>,
+        datagram: &[u8],
+        dst: &'a mut [u8],
+        now: Duration,
+    ) -> TunnResult<'a> {
+        self.set_time(now);
         if datagram.is_empty() {
             // Indicates a repeated call
             return self.send_queued_packet(dst);
@@ -287,7 +337,7 @@ impl Tunn {
         let mut cookie = [0u8; COOKIE_REPLY_SZ];
         let packet = match self
             .rate_limiter
-            .verify_packet(src_addr, datagram, &mut cookie)
+            .verify_packet_at(src_addr, datagram, &mut cookie, now)
         {
             Ok(packet) => packet,
             Err(TunnResult::WriteToNetwork(cookie)) => {
@@ -351,7 +401,9 @@ impl Tunn {
             remote_idx = p.sender_idx
         );
 
-        let session = self.handshake.receive_handshake_response(p)?;
+        let session = self
+            .handshake
+            .receive_handshake_response(p, self.time_current())?;
 
         let keepalive_packet = session.format_packet_data(&[], dst);
         // Store new session in ring buffer
@@ -435,6 +487,25 @@ impl Tunn {
         dst: &'a mut [u8],
         force_resend: bool,
     ) -> TunnResult<'a> {
+        self.format_handshake_initiation_at(dst, force_resend, clock_now())
+    }
+
+    /// `format_handshake_initiation` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn format_handshake_initiation_at<'a>(
+        &mut self,
+        dst: &'a mut [u8],
+        force_resend: bool,
+        now: Duration,
+    ) -> TunnResult<'a> {
+        self.set_time(now);
+        self.format_handshake_initiation_now(dst, force_resend)
+    }
+
+    fn format_handshake_initiation_now<'a>(
+        &mut self,
+        dst: &'a mut [u8],
+        force_resend: bool,
+    ) -> TunnResult<'a> {
         if self.handshake.is_in_progress() && !force_resend {
             return TunnResult::Done;
         }
@@ -445,7 +516,8 @@ impl Tunn {
 
         let starting_new_handshake = !self.handshake.is_in_progress();
 
-        match self.handshake.format_handshake_initiation(dst) {
+        let now = self.time_current();
+        match self.handshake.format_handshake_initiation(dst, now) {
             Ok(packet) => {
                 tracing::debug!("Sending handshake_initiation");
 
@@ -509,7 +581,7 @@ impl Tunn {
     /// Get a packet from the queue, and try to encapsulate it
     fn send_queued_packet<'a>(&mut self, dst: &'a mut [u8]) -> TunnResult<'a> {
         if let Some(packet) = self.dequeue_packet() {
-            match self.encapsulate(&packet, dst) {
+            match self.encapsulate_now(&packet, dst) {
                 TunnResult::Err(_) => {
                     // On error, return packet to the queue
                     self.requeue_packet(packet);
@@ -575,7 +647,12 @@ impl Tunn {
     /// * Data bytes sent
     /// * Data bytes received
     pub fn stats(&self) -> (Option<Duration>, usize, usize, f32, Option<u32>) {
-        let time = self.time_since_last_handshake();
+        self.stats_at(clock_now())
+    }
+
+    /// `stats` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn stats_at(&self, now: Duration) -> (Option<Duration>, usize, usize, f32, Option<u32>) {
+        let time = self.time_since_last_handshake_at(now);
         let tx_bytes = self.tx_bytes;
         let rx_bytes = self.rx_bytes;
         let loss = self.estimate_loss();

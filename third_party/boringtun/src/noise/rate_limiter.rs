@@ -2,13 +2,10 @@ use super::handshake::{b2s_hash, b2s_keyed_mac_16, b2s_keyed_mac_16_2, b2s_mac_2
 use crate::noise::handshake::{LABEL_COOKIE, LABEL_MAC1};
 use crate::noise::{HandshakeInit, HandshakeResponse, Packet, Tunn, TunnResult, WireGuardError};
 
-#[cfg(feature = "mock-instant")]
-use mock_instant::Instant;
+use crate::noise::timers::clock_now;
 use portable_atomic::{AtomicU64, Ordering};
 use std::net::IpAddr;
-
-#[cfg(not(feature = "mock-instant"))]
-use crate::sleepyinstant::Instant;
+use std::time::Duration;
 
 use aead::generic_array::GenericArray;
 use aead::{AeadInPlace, KeyInit};
@@ -39,7 +36,6 @@ pub struct RateLimiter {
     nonce_key: [u8; 32],
     /// The key we use to derive the cookie
     secret_key: [u8; 16],
-    start_time: Instant,
     /// A single 64 bit counter (should suffice for many years)
     nonce_ctr: AtomicU64,
     mac1_key: [u8; 32],
@@ -47,8 +43,9 @@ pub struct RateLimiter {
     limit: u64,
     /// The counter since last reset
     count: AtomicU64,
-    /// The time last reset was performed on this rate limiter
-    last_reset: Mutex<Instant>,
+    /// The time last reset was performed on this rate limiter (the caller's time;
+    /// `None` before the first reset)
+    last_reset: Mutex<Option<Duration>>,
 }
 
 impl RateLimiter {
@@ -58,13 +55,12 @@ impl RateLimiter {
         RateLimiter {
             nonce_key: Self::rand_bytes(),
             secret_key,
-            start_time: Instant::now(),
             nonce_ctr: AtomicU64::new(0),
             mac1_key: b2s_hash(LABEL_MAC1, public_key.as_bytes()),
             cookie_key: b2s_hash(LABEL_COOKIE, public_key.as_bytes()).into(),
             limit,
             count: AtomicU64::new(0),
-            last_reset: Mutex::new(Instant::now()),
+            last_reset: Mutex::new(None),
         }
     }
 
@@ -76,17 +72,25 @@ impl RateLimiter {
 
     /// Reset packet count (ideally should be called with a period of 1 second)
     pub fn reset_count(&self) {
+        self.reset_count_at(clock_now())
+    }
+
+    /// `reset_count` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn reset_count_at(&self, now: Duration) {
         // The rate limiter is not very accurate, but at the scale we care about it doesn't matter much
-        let current_time = Instant::now();
         let mut last_reset_time = self.last_reset.lock();
-        if current_time.duration_since(*last_reset_time).as_secs() >= RESET_PERIOD {
+        let due = match *last_reset_time {
+            Some(last) => now.saturating_sub(last).as_secs() >= RESET_PERIOD,
+            None => true,
+        };
+        if due {
             self.count.store(0, Ordering::SeqCst);
-            *last_reset_time = current_time;
+            *last_reset_time = Some(now);
         }
     }
 
     /// Compute the correct cookie value based on the current secret value and the source IP
-    fn current_cookie(&self, addr: IpAddr) -> Cookie {
+    fn current_cookie(&self, addr: IpAddr, now: Duration) -> Cookie {
         let mut addr_bytes = [0u8; 16];
 
         match addr {
@@ -96,7 +100,7 @@ impl RateLimiter {
 
         // The current cookie for a given IP is the MAC(responder.changing_secret_every_two_minutes, initiator.ip_address)
         // First we derive the secret from the current time, the value of cur_counter would change with time.
-        let cur_counter = Instant::now().duration_since(self.start_time).as_secs() / COOKIE_REFRESH;
+        let cur_counter = now.as_secs() / COOKIE_REFRESH;
 
         // Next we derive the cookie
         b2s_keyed_mac_16_2(&self.secret_key, &cur_counter.to_le_bytes(), &addr_bytes)
@@ -156,6 +160,17 @@ impl RateLimiter {
         src: &'a [u8],
         dst: &'b mut [u8],
     ) -> Result<Packet<'a>, TunnResult<'b>> {
+        self.verify_packet_at(src_addr, src, dst, clock_now())
+    }
+
+    /// `verify_packet` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn verify_packet_at<'a, 'b>(
+        &self,
+        src_addr: Option<IpAddr>,
+        src: &'a [u8],
+        dst: &'b mut [u8],
+        now: Duration,
+    ) -> Result<Packet<'a>, TunnResult<'b>> {
         let packet = Tunn::parse_incoming_packet(src)?;
 
         // Verify and rate limit handshake messages only
@@ -176,7 +191,7 @@ impl RateLimiter {
                 };
 
                 // Only given an address can we validate mac2
-                let cookie = self.current_cookie(addr);
+                let cookie = self.current_cookie(addr, now);
                 let computed_mac2 = b2s_keyed_mac_16_2(&cookie, msg, mac1);
 
                 if verify_slices_are_equal(&computed_mac2[..16], mac2).is_err() {

@@ -14,6 +14,15 @@ use mock_instant::Instant;
 #[cfg(not(feature = "mock-instant"))]
 use crate::sleepyinstant::Instant;
 
+/// Culvert patch (time passed in): the time the wrappers without `_at` pass in, read
+/// from boringtun's own clock (time since the first reading in this process). Callers
+/// of the `_at` functions pass their own time instead, from any fixed origin.
+pub(crate) fn clock_now() -> Duration {
+    static ORIGIN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let origin = *ORIGIN.get_or_init(Instant::now);
+    Instant::now().duration_since(origin)
+}
+
 // Some constants, represent time in seconds
 // https://www.wireguard.com/papers/wireguard.pdf#page=14
 pub(crate) const REKEY_AFTER_TIME: Duration = Duration::from_secs(120);
@@ -52,8 +61,8 @@ use self::TimerName::*;
 pub struct Timers {
     /// Is the owner of the timer the initiator or the responder for the last handshake?
     is_initiator: bool,
-    /// Start time of the tunnel
-    time_started: Instant,
+    /// Start time of the tunnel (the caller's time, see `clock_now`)
+    time_started: Duration,
     timers: [Duration; TimerName::Top as usize],
     pub(super) session_timers: [Duration; super::N_SESSIONS],
     /// Did we receive data without sending anything back?
@@ -66,10 +75,10 @@ pub struct Timers {
 }
 
 impl Timers {
-    pub(super) fn new(persistent_keepalive: Option<u16>, reset_rr: bool) -> Timers {
+    pub(super) fn new(persistent_keepalive: Option<u16>, reset_rr: bool, now: Duration) -> Timers {
         Timers {
             is_initiator: false,
-            time_started: Instant::now(),
+            time_started: now,
             timers: Default::default(),
             session_timers: Default::default(),
             want_keepalive: Default::default(),
@@ -86,7 +95,7 @@ impl Timers {
     // We don't really clear the timers, but we set them to the current time to
     // so the reference time frame is the same
     pub(super) fn clear(&mut self) {
-        let now = Instant::now().duration_since(self.time_started);
+        let now = self.timers[TimeCurrent as usize];
         for t in &mut self.timers[..] {
             *t = now;
         }
@@ -109,6 +118,20 @@ impl IndexMut<TimerName> for Timers {
 }
 
 impl Tunn {
+    /// Culvert patch (time passed in): moves this tunnel's clock to `now` (the caller's
+    /// time); every `_at` entry point calls this first. Never moves it backwards.
+    pub(super) fn set_time(&mut self, now: Duration) {
+        let now = now.saturating_sub(self.timers.time_started);
+        if now > self.timers[TimeCurrent] {
+            self.timers[TimeCurrent] = now;
+        }
+    }
+
+    /// The time of the latest `_at` call, relative to this tunnel's start.
+    pub(super) fn time_current(&self) -> Duration {
+        self.timers[TimeCurrent]
+    }
+
     pub(super) fn timer_tick(&mut self, timer_name: TimerName) {
         match timer_name {
             TimeLastPacketReceived => {
@@ -166,19 +189,22 @@ impl Tunn {
     }
 
     pub fn update_timers<'a>(&mut self, dst: &'a mut [u8]) -> TunnResult<'a> {
+        self.update_timers_at(dst, clock_now())
+    }
+
+    /// `update_timers` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn update_timers_at<'a>(&mut self, dst: &'a mut [u8], now: Duration) -> TunnResult<'a> {
         let mut handshake_initiation_required = false;
         let mut keepalive_required = false;
 
-        let time = Instant::now();
-
         if self.timers.should_reset_rr {
-            self.rate_limiter.reset_count();
+            self.rate_limiter.reset_count_at(now);
         }
 
         // All the times are counted from tunnel initiation, for efficiency our timers are rounded
         // to a second, as there is no real benefit to having highly accurate timers.
-        let now = time.duration_since(self.timers.time_started);
-        self.timers[TimeCurrent] = now;
+        self.set_time(now);
+        let now = self.timers[TimeCurrent];
 
         self.update_session_timers(now);
 
@@ -225,7 +251,7 @@ impl Tunn {
                     return TunnResult::Err(WireGuardError::ConnectionExpired);
                 }
 
-                if time_init_sent.elapsed() >= REKEY_TIMEOUT {
+                if now.saturating_sub(time_init_sent) >= REKEY_TIMEOUT {
                     // We avoid using `time` here, because it can be earlier than `time_init_sent`.
                     // Once `checked_duration_since` is stable we can use that.
                     // A handshake initiation is retried after REKEY_TIMEOUT + jitter ms,
@@ -301,23 +327,28 @@ impl Tunn {
         }
 
         if handshake_initiation_required {
-            return self.format_handshake_initiation(dst, true);
+            return self.format_handshake_initiation_now(dst, true);
         }
 
         if keepalive_required {
-            return self.encapsulate(&[], dst);
+            return self.encapsulate_now(&[], dst);
         }
 
         TunnResult::Done
     }
 
     pub fn time_since_last_handshake(&self) -> Option<Duration> {
+        self.time_since_last_handshake_at(clock_now())
+    }
+
+    /// `time_since_last_handshake` at the caller's time `now` (Culvert patch: time passed in).
+    pub fn time_since_last_handshake_at(&self, now: Duration) -> Option<Duration> {
         let current_session = self.current;
         if self.sessions[current_session % super::N_SESSIONS].is_some() {
-            let duration_since_tun_start = Instant::now().duration_since(self.timers.time_started);
+            let duration_since_tun_start = now.saturating_sub(self.timers.time_started);
             let duration_since_session_established = self.timers[TimeSessionEstablished];
 
-            Some(duration_since_tun_start - duration_since_session_established)
+            Some(duration_since_tun_start.saturating_sub(duration_since_session_established))
         } else {
             None
         }
