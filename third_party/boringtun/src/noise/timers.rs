@@ -74,6 +74,44 @@ pub struct Timers {
     pub(super) should_reset_rr: bool,
 }
 
+impl Tunn {
+    /// Culvert patch (deadline): the earliest caller time at which `update_timers_at`
+    /// has something to do (retransmit, give up, wipe keys, keepalive, handshake after
+    /// silence), `None` if nothing is due without new input. Changes after every call
+    /// that takes a time; ask again after each. The rekey rules that fire on traffic
+    /// (REKEY_AFTER_TIME on send, REJECT_AFTER_TIME - KEEPALIVE - REKEY_TIMEOUT on
+    /// receive) are not deadlines: the traffic's own `_at` call applies them. The key
+    /// wipe is only a deadline while there is something to wipe.
+    pub fn next_timer_at(&self) -> Option<Duration> {
+        if self.handshake.is_expired() {
+            return None;
+        }
+        let t = &self.timers;
+        let mut next: Option<Duration> = None;
+        let mut consider = |d: Duration| next = Some(next.map_or(d, |n: Duration| n.min(d)));
+        if self.sessions.iter().any(Option::is_some) || self.handshake.is_in_progress() {
+            consider(t[TimeSessionEstablished] + REJECT_AFTER_TIME * 3);
+        }
+        if let Some(sent) = self.handshake.timer() {
+            consider(t[TimeLastHandshakeStarted] + REKEY_ATTEMPT_TIME);
+            consider(sent + REKEY_TIMEOUT);
+        } else {
+            if t[TimeLastDataPacketSent] > t[TimeLastPacketReceived] && t.want_handshake {
+                consider(t[TimeLastPacketReceived] + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT);
+            }
+            if t[TimeLastDataPacketReceived] > t[TimeLastPacketSent] && t.want_keepalive {
+                consider(t[TimeLastPacketSent] + KEEPALIVE_TIMEOUT);
+            }
+            if t.persistent_keepalive > 0 {
+                consider(
+                    t[TimePersistentKeepalive] + Duration::from_secs(t.persistent_keepalive as u64),
+                );
+            }
+        }
+        next.map(|d| d + t.time_started)
+    }
+}
+
 impl Timers {
     pub(super) fn new(persistent_keepalive: Option<u16>, reset_rr: bool, now: Duration) -> Timers {
         Timers {
