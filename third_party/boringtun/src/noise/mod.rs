@@ -8,6 +8,9 @@ pub mod rate_limiter;
 mod session;
 mod timers;
 
+/// Culvert patch (retry jitter).
+pub use timers::REKEY_TIMEOUT_JITTER_MAX;
+
 use crate::noise::errors::WireGuardError;
 use crate::noise::handshake::Handshake;
 use crate::noise::rate_limiter::RateLimiter;
@@ -524,6 +527,7 @@ impl Tunn {
                 if starting_new_handshake {
                     self.timer_tick(TimerName::TimeLastHandshakeStarted);
                 }
+                self.timers.retry_jitter = timers::retry_jitter();
                 self.timer_tick(TimerName::TimeLastPacketSent);
                 TunnResult::WriteToNetwork(packet)
             }

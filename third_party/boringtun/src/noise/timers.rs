@@ -72,6 +72,20 @@ pub struct Timers {
     persistent_keepalive: usize,
     /// Should this timer call reset rr function (if not a shared rr instance)
     pub(super) should_reset_rr: bool,
+    /// Culvert patch (retry jitter): added to REKEY_TIMEOUT before the initiation sent
+    /// last is retransmitted; drawn from 0–333 ms for each initiation
+    pub(super) retry_jitter: Duration,
+}
+
+/// Culvert patch (retry jitter): the largest jitter added to a retransmission (as the
+/// WireGuard paper and wireguard-go do).
+pub const REKEY_TIMEOUT_JITTER_MAX: Duration = Duration::from_millis(333);
+
+/// A random jitter in 0..=REKEY_TIMEOUT_JITTER_MAX.
+pub(super) fn retry_jitter() -> Duration {
+    use rand_core::{OsRng, RngCore};
+    let max = REKEY_TIMEOUT_JITTER_MAX.as_millis() as u32;
+    Duration::from_millis(u64::from(OsRng.next_u32() % (max + 1)))
 }
 
 impl Tunn {
@@ -94,7 +108,7 @@ impl Tunn {
         }
         if let Some(sent) = self.handshake.timer() {
             consider(t[TimeLastHandshakeStarted] + REKEY_ATTEMPT_TIME);
-            consider(sent + REKEY_TIMEOUT);
+            consider(sent + REKEY_TIMEOUT + t.retry_jitter);
         } else {
             if t[TimeLastDataPacketSent] > t[TimeLastPacketReceived] && t.want_handshake {
                 consider(t[TimeLastPacketReceived] + KEEPALIVE_TIMEOUT + REKEY_TIMEOUT);
@@ -123,6 +137,7 @@ impl Timers {
             want_handshake: Default::default(),
             persistent_keepalive: usize::from(persistent_keepalive.unwrap_or(0)),
             should_reset_rr: reset_rr,
+            retry_jitter: Duration::ZERO,
         }
     }
 
@@ -289,7 +304,7 @@ impl Tunn {
                     return TunnResult::Err(WireGuardError::ConnectionExpired);
                 }
 
-                if now.saturating_sub(time_init_sent) >= REKEY_TIMEOUT {
+                if now.saturating_sub(time_init_sent) >= REKEY_TIMEOUT + self.timers.retry_jitter {
                     // We avoid using `time` here, because it can be earlier than `time_init_sent`.
                     // Once `checked_duration_since` is stable we can use that.
                     // A handshake initiation is retried after REKEY_TIMEOUT + jitter ms,
