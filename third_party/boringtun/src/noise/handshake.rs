@@ -11,7 +11,7 @@ use aead::{Aead, Payload};
 use blake2::digest::{FixedOutput, KeyInit};
 use blake2::{Blake2s256, Blake2sMac, Digest};
 use chacha20poly1305::XChaCha20Poly1305;
-use rand_core::OsRng;
+use rand_core::{OsRng, RngCore};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use std::convert::TryInto;
 use std::time::{Duration, SystemTime};
@@ -297,8 +297,9 @@ enum HandshakeState {
 
 pub struct Handshake {
     params: NoiseParams,
-    /// Index of the next session
-    next_index: u32,
+    /// Index of the next session (Culvert patch, random index: set by the caller,
+    /// used once; a random one when not set)
+    next_index: Option<u32>,
     /// Allow to have two outgoing handshakes in flight, because sometimes we may receive a delayed response to a handshake with bad networks
     previous: HandshakeState,
     /// Current handshake state
@@ -425,7 +426,7 @@ impl Handshake {
 
         Handshake {
             params,
-            next_index: global_idx,
+            next_index: Some(global_idx),
             previous: HandshakeState::None,
             state: HandshakeState::None,
             last_handshake_timestamp: Tai64N::zero(),
@@ -463,12 +464,19 @@ impl Handshake {
         self.cookies.write_cookie = None;
     }
 
-    // The index used is 24 bits for peer index, allowing for 16M active peers per server and 8 bits for cyclic session index
+    // Culvert patch (random index): every handshake message gets a fresh index, the
+    // one the caller reserved or else a random one (never a counter: a counter links
+    // the sessions of one peer for anyone who sees them).
     fn inc_index(&mut self) -> u32 {
-        let index = self.next_index;
-        let idx8 = index as u8;
-        self.next_index = (index & !0xff) | u32::from(idx8.wrapping_add(1));
-        self.next_index
+        self.next_index.take().unwrap_or_else(|| OsRng.next_u32())
+    }
+
+    pub(crate) fn set_next_index(&mut self, index: u32) {
+        self.next_index = Some(index);
+    }
+
+    pub(crate) fn has_next_index(&self) -> bool {
+        self.next_index.is_some()
     }
 
     pub(crate) fn set_static_private(

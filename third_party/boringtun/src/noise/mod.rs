@@ -65,8 +65,11 @@ pub struct Tunn {
     handshake: handshake::Handshake,
     /// The N_SESSIONS most recent sessions, index is session id modulo N_SESSIONS
     sessions: [Option<session::Session>; N_SESSIONS],
-    /// Index of most recently used session
+    /// Index of most recently used session (Culvert patch, random index: its ring
+    /// position; sessions fill the ring in order and are found by their index)
     current: usize,
+    /// Culvert patch (random index): ring position of the next new session
+    next_ring: usize,
     /// Queue to store blocked packets
     packet_queue: VecDeque<Vec<u8>>,
     /// Keeps tabs on the expiring timers
@@ -232,11 +235,12 @@ impl Tunn {
                 static_private,
                 static_public,
                 peer_static_public,
-                index << 8,
+                index,
                 preshared_key,
             ),
             sessions: Default::default(),
             current: Default::default(),
+            next_ring: Default::default(),
             tx_bytes: Default::default(),
             rx_bytes: Default::default(),
 
@@ -382,11 +386,11 @@ impl Tunn {
 
         // Store new session in ring buffer
         let index = session.local_index();
-        self.sessions[index % N_SESSIONS] = Some(session);
+        let ring = self.store_session(session);
 
         self.timer_tick(TimerName::TimeLastPacketReceived);
         self.timer_tick(TimerName::TimeLastPacketSent);
-        self.timer_tick_session_established(false, index); // New session established, we are not the initiator
+        self.timer_tick_session_established(false, ring); // New session established, we are not the initiator
 
         tracing::debug!(message = "Sending handshake_response", local_idx = index);
 
@@ -410,13 +414,11 @@ impl Tunn {
 
         let keepalive_packet = session.format_packet_data(&[], dst);
         // Store new session in ring buffer
-        let l_idx = session.local_index();
-        let index = l_idx % N_SESSIONS;
-        self.sessions[index] = Some(session);
+        let ring = self.store_session(session);
 
         self.timer_tick(TimerName::TimeLastPacketReceived);
-        self.timer_tick_session_established(true, index); // New session established, we are the initiator
-        self.set_current_session(l_idx);
+        self.timer_tick_session_established(true, ring); // New session established, we are the initiator
+        self.set_current_session(ring);
 
         tracing::debug!("Sending keepalive");
 
@@ -439,6 +441,29 @@ impl Tunn {
         tracing::debug!("Did set cookie");
 
         Ok(TunnResult::Done)
+    }
+
+    /// Culvert patch (random index): stores a new session at the next ring position
+    /// (replacing the oldest) and returns that position.
+    fn store_session(&mut self, session: session::Session) -> usize {
+        let ring = self.next_ring % N_SESSIONS;
+        self.next_ring = ring + 1;
+        self.sessions[ring] = Some(session);
+        ring
+    }
+
+    /// Culvert patch (random index): the local index the next handshake message this
+    /// tunnel writes (initiation or response) will use. Without one, a random index
+    /// is drawn; a caller that demultiplexes by index sets a fresh one it has
+    /// reserved whenever [`Tunn::needs_local_index`] says so.
+    pub fn set_next_local_index(&mut self, index: u32) {
+        self.handshake.set_next_index(index);
+    }
+
+    /// Culvert patch (random index): whether the index given with `new` or
+    /// [`Tunn::set_next_local_index`] has been used by a handshake message.
+    pub fn needs_local_index(&self) -> bool {
+        !self.handshake.has_next_index()
     }
 
     /// Update the index of the currently used session, if needed
@@ -464,7 +489,11 @@ impl Tunn {
         dst: &'a mut [u8],
     ) -> Result<TunnResult<'a>, WireGuardError> {
         let r_idx = packet.receiver_idx as usize;
-        let idx = r_idx % N_SESSIONS;
+        let idx = self
+            .sessions
+            .iter()
+            .position(|s| s.as_ref().is_some_and(|s| s.local_index() == r_idx))
+            .ok_or(WireGuardError::NoCurrentSession)?;
 
         // Get the (probably) right session
         let decapsulated_packet = {
@@ -476,7 +505,7 @@ impl Tunn {
             session.receive_packet_data(packet, dst)?
         };
 
-        self.set_current_session(r_idx);
+        self.set_current_session(idx);
 
         self.timer_tick(TimerName::TimeLastPacketReceived);
 
