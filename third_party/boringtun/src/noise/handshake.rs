@@ -639,9 +639,9 @@ impl Handshake {
         // initiator.receiving_key = temp3
         // initiator.sending_key_counter = 0
         // initiator.receiving_key_counter = 0
-        let temp1 = b2s_hmac(&chaining_key, &[]);
-        let temp2 = b2s_hmac(&temp1, &[0x01]);
-        let temp3 = b2s_hmac2(&temp1, &temp2, &[0x02]);
+        let mut temp1 = b2s_hmac(&chaining_key, &[]);
+        let mut temp2 = b2s_hmac(&temp1, &[0x01]);
+        let mut temp3 = b2s_hmac2(&temp1, &temp2, &[0x02]);
 
         let rtt_time = now.saturating_sub(state.time_sent);
         self.last_rtt = Some(rtt_time.as_millis() as u32);
@@ -651,7 +651,12 @@ impl Handshake {
         } else {
             self.state = HandshakeState::None;
         }
-        Ok(Session::new(local_index, peer_index, temp3, temp2))
+        let session = Session::new(local_index, peer_index, temp3, temp2);
+        // Culvert patch (zeroize): the stack copies of the session keys
+        for k in [&mut temp1, &mut temp2, &mut temp3, &mut chaining_key] {
+            zeroize::Zeroize::zeroize(k);
+        }
+        Ok(session)
     }
 
     pub(super) fn receive_cookie_reply(
@@ -881,13 +886,18 @@ impl Handshake {
         // initiator.receiving_key = temp3
         // initiator.sending_key_counter = 0
         // initiator.receiving_key_counter = 0
-        let temp1 = b2s_hmac(&chaining_key, &[]);
-        let temp2 = b2s_hmac(&temp1, &[0x01]);
-        let temp3 = b2s_hmac2(&temp1, &temp2, &[0x02]);
+        let mut temp1 = b2s_hmac(&chaining_key, &[]);
+        let mut temp2 = b2s_hmac(&temp1, &[0x01]);
+        let mut temp3 = b2s_hmac2(&temp1, &temp2, &[0x02]);
 
         let dst = self.append_mac1_and_mac2(local_index, &mut dst[..super::HANDSHAKE_RESP_SZ])?;
 
-        Ok((dst, Session::new(local_index, peer_index, temp2, temp3)))
+        let session = Session::new(local_index, peer_index, temp2, temp3);
+        // Culvert patch (zeroize): the stack copies of the session keys
+        for k in [&mut temp1, &mut temp2, &mut temp3, &mut chaining_key] {
+            zeroize::Zeroize::zeroize(k);
+        }
+        Ok((dst, session))
     }
 }
 

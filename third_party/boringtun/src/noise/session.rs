@@ -6,12 +6,15 @@ use crate::noise::errors::WireGuardError;
 use parking_lot::Mutex;
 use portable_atomic::{AtomicU64, Ordering};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
+use std::mem::ManuallyDrop;
+use zeroize::Zeroize;
 
 pub struct Session {
     pub(crate) receiving_index: u32,
     sending_index: u32,
-    receiver: LessSafeKey,
-    sender: LessSafeKey,
+    // Culvert patch (zeroize): wiped in `Drop` (ring does not zeroize its keys)
+    receiver: ManuallyDrop<LessSafeKey>,
+    sender: ManuallyDrop<LessSafeKey>,
     sending_key_counter: AtomicU64,
     receiving_key_counter: Mutex<ReceivingKeyCounterValidator>,
 }
@@ -155,19 +158,24 @@ impl Session {
     pub(super) fn new(
         local_index: u32,
         peer_index: u32,
-        receiving_key: [u8; 32],
-        sending_key: [u8; 32],
+        mut receiving_key: [u8; 32],
+        mut sending_key: [u8; 32],
     ) -> Session {
-        Session {
+        let session = Session {
             receiving_index: local_index,
             sending_index: peer_index,
-            receiver: LessSafeKey::new(
+            receiver: ManuallyDrop::new(LessSafeKey::new(
                 UnboundKey::new(&CHACHA20_POLY1305, &receiving_key).unwrap(),
-            ),
-            sender: LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &sending_key).unwrap()),
+            )),
+            sender: ManuallyDrop::new(LessSafeKey::new(
+                UnboundKey::new(&CHACHA20_POLY1305, &sending_key).unwrap(),
+            )),
             sending_key_counter: AtomicU64::new(0),
             receiving_key_counter: Mutex::new(Default::default()),
-        }
+        };
+        receiving_key.zeroize();
+        sending_key.zeroize();
+        session
     }
 
     pub(super) fn local_index(&self) -> usize {
@@ -325,5 +333,24 @@ mod tests {
         assert!(c.mark_did_receive(N_BITS * 3 + 70).is_err());
         assert!(c.mark_did_receive(N_BITS * 3 + 71).is_err());
         assert!(c.mark_did_receive(N_BITS * 3 + 72).is_err());
+    }
+}
+
+// Culvert patch (zeroize): a `LessSafeKey` owns no heap memory and needs no drop, so
+// overwriting its bytes in place (and never using it again) wipes the whole key.
+const _: () = assert!(!std::mem::needs_drop::<LessSafeKey>());
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        for key in [&mut self.receiver, &mut self.sender] {
+            let bytes = (&mut **key as *mut LessSafeKey).cast::<u8>();
+            for i in 0..std::mem::size_of::<LessSafeKey>() {
+                // SAFETY: `bytes..bytes + size_of::<LessSafeKey>()` is the key's own,
+                // writable memory; the key is inside `ManuallyDrop` and is never read,
+                // moved or dropped after this.
+                unsafe { std::ptr::write_volatile(bytes.add(i), 0) };
+            }
+        }
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
     }
 }
