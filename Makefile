@@ -1,13 +1,13 @@
 # Culvert — see README.md. `make demo` and `make test` are the two commands.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-rust test-mocktime test-netns test-kotlin test-swift \
+.PHONY: help setup demo test test-rust test-netns test-kotlin test-swift \
         test-rn test-dist test-drills test-drills-ci fuzz-smoke fuzz bench bindings
 
 help:
 	@echo "make demo   two Culvert tunnels in one process: handshake, traffic, report (no setup)"
 	@echo "make test   install what is needed, then fmt, clippy and every test"
-	@echo "other: setup test-rust test-mocktime test-netns test-kotlin test-swift test-rn test-dist test-drills fuzz bench bindings"
+	@echo "other: setup test-rust test-netns test-kotlin test-swift test-rn test-dist test-drills fuzz bench bindings"
 
 setup:
 	@bash scripts/setup.sh
@@ -20,9 +20,6 @@ test:
 
 test-rust:
 	@bash scripts/test-rust.sh
-
-test-mocktime:
-	@bash scripts/test-mocktime.sh
 
 test-netns:
 	@bash scripts/test-netns.sh

@@ -54,6 +54,8 @@ for lic in sorted(by_licence):
     print("-" * len(lic))
     for c in sorted(by_licence[lic], key=lambda c: (c["name"], c["version"])):
         repo = c.get("repository") or ""
+        if c["name"] == "boringtun":
+            repo += " (patched copy in third_party/boringtun, licence in its LICENSE)"
         print("  %-28s %-10s %s" % (c["name"], c["version"], repo))
     print()
 PY

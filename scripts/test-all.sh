@@ -5,7 +5,7 @@
 cd "$ROOT"
 bash scripts/setup.sh || { echo "setup failed"; summary 0 1; exit 1; }
 P=0; F=0; S=0
-for target in ${CULVERT_TEST_TARGETS:-test-rust test-mocktime test-netns test-kotlin test-swift test-rn test-dist test-drills-ci fuzz-smoke}; do
+for target in ${CULVERT_TEST_TARGETS:-test-rust test-netns test-kotlin test-swift test-rn test-dist test-drills-ci fuzz-smoke}; do
     log=$(mktemp)
     echo "=== make $target"
     make --no-print-directory "$target" 2>&1 | tee "$log"

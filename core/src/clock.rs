@@ -8,14 +8,10 @@
 //! | Linux, Android    | `clock_gettime(CLOCK_BOOTTIME)`          | yes            |
 //! | iOS, macOS, tvOS  | `mach_continuous_time()` × timebase      | yes            |
 //! | anything else     | `std::time::Instant`                     | platform's     |
-//! | feature `mock-instant` | `mock_instant::MockClock::time()`   | (test clock)   |
 //!
-//! boringtun 0.7.1 reads its own clock inside `Tunn` (`CLOCK_BOOTTIME` on Linux,
-//! `CLOCK_MONOTONIC` on Apple, which on Darwin also keeps counting during sleep),
-//! so both clocks advance together. With the `mock-instant` feature both Culvert
-//! and boringtun read the same `mock_instant::MockClock`, which is how the
-//! in-memory tests in the separate `mocktime/` crate jump time consistently. That
-//! feature must never be enabled in a normal build.
+//! Culvert's patched boringtun takes this time as a parameter (`*_at`, see
+//! DESIGN.md "Patched boringtun"): there is no second clock, and in-memory tests
+//! drive time by hand with [`Instant::from_duration`] in the normal build.
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -104,20 +100,7 @@ impl fmt::Debug for Instant {
     }
 }
 
-#[cfg(feature = "mock-instant")]
-mod imp {
-    use std::time::Duration;
-    /// The mocked clock shared with boringtun's `mock-instant` feature. Starts at a
-    /// non-zero offset so that `Instant::from_duration(ZERO)` is "long ago".
-    pub(super) fn now() -> Duration {
-        Duration::from_secs(1_000_000) + mock_instant::MockClock::time()
-    }
-}
-
-#[cfg(all(
-    not(feature = "mock-instant"),
-    any(target_os = "linux", target_os = "android")
-))]
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod imp {
     use std::time::Duration;
     pub(super) fn now() -> Duration {
@@ -141,15 +124,12 @@ mod imp {
     }
 }
 
-#[cfg(all(
-    not(feature = "mock-instant"),
-    any(
-        target_os = "ios",
-        target_os = "macos",
-        target_os = "tvos",
-        target_os = "watchos",
-        target_os = "visionos"
-    )
+#[cfg(any(
+    target_os = "ios",
+    target_os = "macos",
+    target_os = "tvos",
+    target_os = "watchos",
+    target_os = "visionos"
 ))]
 mod imp {
     use std::sync::OnceLock;
@@ -190,18 +170,15 @@ mod imp {
     }
 }
 
-#[cfg(all(
-    not(feature = "mock-instant"),
-    not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "ios",
-        target_os = "macos",
-        target_os = "tvos",
-        target_os = "watchos",
-        target_os = "visionos"
-    ))
-))]
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "ios",
+    target_os = "macos",
+    target_os = "tvos",
+    target_os = "watchos",
+    target_os = "visionos"
+)))]
 mod imp {
     use std::sync::OnceLock;
     use std::time::{Duration, Instant};

@@ -6,9 +6,8 @@
 //! - after `handle_timeout(now)` the next deadline is later than `now` (no spin);
 //! - queues stay within their caps.
 //!
-//! Time here is only Culvert's `now` (boringtun reads the real clock in this
-//! build; only the `mocktime` crate mocks it), so the timer mirror is also fuzzed
-//! against a clock it disagrees with.
+//! Time is only the `now` passed in: Culvert's patched boringtun takes it as a
+//! parameter too, so the fuzzer's time jumps move every timer.
 #![no_main]
 
 #[path = "common/proto.rs"]

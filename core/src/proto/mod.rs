@@ -14,15 +14,20 @@
 //! draining (batching); outputs that do not fit the fixed-size output buffers are
 //! dropped and counted as `queue_full`.
 //!
-//! Time: `now` is [`crate::clock::Instant`]. boringtun reads its own clock inside
-//! `Tunn`; everything about that is contained in [`timers`].
+//! Time: `now` is [`crate::clock::Instant`], and it is the only time: Culvert's
+//! patched boringtun (`third_party/boringtun`, DESIGN.md "Patched boringtun")
+//! takes it as a parameter (`*_at`) and says when its next timer is due
+//! (`Tunn::next_timer_at`), so every deadline is exact and tests move time by hand.
+//! [`Tunnel::poll_timeout`] reads the earliest of them from a heap (not O(peers)).
 //!
 //! Invariants: no panic on any input; on an established session handling a packet
 //! allocates nothing (outputs are encrypted/decrypted in place into reused
 //! buffers); packets waiting for a handshake are queued by Culvert with fixed caps
-//! ([`PEER_QUEUE_CAP`], [`TOTAL_QUEUE_CAP`]); handshake messages pass a
-//! per-source limit ([`source_limit`]) and boringtun's global rate limiter
-//! (cookie replies under load) before any Diffie-Hellman.
+//! ([`PEER_QUEUE_CAP`], [`TOTAL_QUEUE_CAP`]); handshake messages must pass MAC1
+//! (and MAC2 under load: boringtun's global rate limiter answers with a cookie)
+//! before they are charged to a per-source limit ([`source_limit`]), and that
+//! before any Diffie-Hellman. Every handshake message carries a fresh random
+//! 32-bit local index, mapped back to its peer by one table.
 
 mod queue;
 mod routing;
@@ -42,11 +47,13 @@ use ipnetwork::IpNetwork;
 use queue::OutQueue;
 use routing::{PeerSlot, RoutingTable};
 use source_limit::SourceLimiter;
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
-use timers::{Due, PeerTimers};
+use timers::REKEY_TIMEOUT;
+use zeroize::Zeroizing;
 
 /// Packets queued per peer while its handshake is in progress.
 pub const PEER_QUEUE_CAP: usize = 32;
@@ -65,7 +72,7 @@ pub const TUN_BUFFER_CAP: usize = 256 * 1024;
 pub const EVENT_QUEUE_CAP: usize = 256;
 /// Largest IP packet accepted from the OS.
 pub const MAX_PACKET: usize = 65_535;
-/// Most peers a tunnel can hold (boringtun keeps 24 bits of the session index for it).
+/// Most peers a tunnel can hold (a bound on memory, far above any real tunnel).
 pub const MAX_PEERS: usize = (1 << 24) - 1;
 /// Handshake messages per second before cookie replies are required.
 pub const HANDSHAKE_RATE_LIMIT: u64 = 100;
@@ -74,6 +81,13 @@ pub const HANDSHAKE_RATE_LIMIT: u64 = 100;
 /// than 20 ms after the last one they accepted from the same peer.
 pub const INITIATION_SPACING: Duration = Duration::from_millis(50);
 
+/// Local indices remembered per peer: boringtun keeps 8 sessions, the handshake in
+/// flight and the one before it; one more is reserved for the next message.
+const INDEX_HISTORY: usize = 11;
+/// Least time `poll_timeout` looks ahead when a deadline is already due (a guard:
+/// a deadline that did not act must never make the loop spin).
+const MIN_TIMER: Duration = Duration::from_millis(10);
+
 /// Bytes boringtun adds to a data packet.
 const DATA_OVERHEAD: usize = 32;
 /// Size of a handshake initiation, the largest message boringtun writes besides data.
@@ -81,7 +95,6 @@ const HANDSHAKE_INIT_SIZE: usize = 148;
 
 const MSG_INIT: u8 = 1;
 const MSG_RESPONSE: u8 = 2;
-const MSG_COOKIE: u8 = 3;
 const MSG_DATA: u8 = 4;
 
 /// Dropped-packet counters, by reason.
@@ -121,7 +134,9 @@ pub struct PeerConfig {
     /// AllowedIPs.
     pub allowed_ips: Vec<IpNetwork>,
     /// Where to send; `None` until known (host name not resolved yet, or the peer
-    /// connects to us). Roaming replaces it with the latest authenticated source.
+    /// connects to us). Roaming replaces the current endpoint with the latest
+    /// authenticated source; a new configuration only replaces a roamed endpoint
+    /// when this configured value changed.
     pub endpoint: Option<SocketAddr>,
     /// Persistent keepalive interval in seconds (`None` = off).
     pub persistent_keepalive: Option<u16>,
@@ -223,17 +238,40 @@ pub struct PeerStats {
 }
 
 struct Peer {
+    /// `config.endpoint` is the current endpoint (roaming moves it).
     config: PeerConfig,
+    /// The endpoint as configured or resolved (`set_peers`, `set_endpoint`): a new
+    /// value replaces a roamed endpoint, the same value does not.
+    configured_endpoint: Option<SocketAddr>,
     tunn: Box<Tunn>,
-    timers: PeerTimers,
     queue: VecDeque<Vec<u8>>,
     attempts: u32,
     last_handshake: Option<Instant>,
     /// When the last handshake initiation to this peer left.
     last_initiation: Option<Instant>,
+    /// `Some(t)` while the initiation sent at `t` is unanswered.
+    init_sent: Option<Instant>,
+    /// When we last answered the peer's initiation: for REKEY_TIMEOUT after it we do
+    /// not initiate (the peer's confirmation is on its way), as wireguard-go.
+    last_response: Option<Instant>,
     /// A handshake wanted sooner than [`INITIATION_SPACING`] after the last
-    /// initiation: sent at this time instead.
+    /// initiation (or during the wait after a response): sent at this time instead.
     deferred_initiation: Option<Instant>,
+    /// A session was made since the last key wipe.
+    has_keys: bool,
+    /// boringtun gave up (keys wiped or REKEY_ATTEMPT_TIME passed) and nothing was
+    /// started since: its repeated "expired" answers are acted on once.
+    expired: bool,
+    /// Last authenticated packet either way (initiations included), for persistent
+    /// keepalive, as wireguard-go.
+    last_traversal: Instant,
+    persistent_keepalive: Option<Duration>,
+    /// When boringtun's timers were last run (they run once per instant).
+    last_refresh: Option<Instant>,
+    /// The deadline this peer has in the tunnel's heap.
+    deadline: Option<Instant>,
+    /// Local indices handed to this peer's `Tunn`, oldest first (see [`INDEX_HISTORY`]).
+    indices: VecDeque<u32>,
     handshakes: u64,
     rx_bytes: u64,
     tx_bytes: u64,
@@ -249,17 +287,22 @@ pub struct Tunnel {
     peers: Vec<Option<Peer>>,
     by_key: HashMap<PublicKey, PeerSlot>,
     free_slots: Vec<PeerSlot>,
-    /// Random 24-bit mask XORed into every peer's session index, so indices on the
-    /// wire do not reveal peer order or count (boringtun numbers sessions
-    /// sequentially inside it).
-    index_mask: u32,
+    /// Local session index → peer: every handshake message gets a fresh random
+    /// index (nothing links one session of a peer to the next on the wire).
+    indices: HashMap<u32, PeerSlot>,
+    /// Peer deadlines, earliest first; entries whose peer has another deadline
+    /// now are stale and skipped.
+    deadlines: BinaryHeap<Reverse<(Instant, PeerSlot)>>,
+    /// The latest time seen by any input.
+    now: Instant,
     routes: RoutingTable,
     /// Rate-limits handshakes before any DH (`verify_packet` in `handle_datagram`).
     limiter: Arc<RateLimiter>,
     /// Given to every `Tunn`: checks MAC1 again but never limits (limit = u64::MAX),
     /// so boringtun does not count each handshake twice.
     inner_limiter: Arc<RateLimiter>,
-    /// Per-source token buckets for handshake initiations, in front of `limiter`.
+    /// Per-source token buckets for handshake initiations, charged only after MAC1
+    /// (and, under load, MAC2) passed `limiter`.
     init_limiter: SourceLimiter,
     /// Per-source token buckets for handshake responses, apart from initiations:
     /// a peer's burst of queued initiations (it retried while we were frozen or
@@ -300,7 +343,11 @@ fn msg_type(datagram: &[u8]) -> u8 {
 impl Tunnel {
     /// A tunnel with our `private_key` and no peers.
     pub fn new(private_key: &PrivateKey) -> Tunnel {
-        let private = x25519::StaticSecret::from(*private_key.as_bytes());
+        // The one copy of the key bytes outside `PrivateKey` and `StaticSecret` is this
+        // zeroizing temporary.
+        let bytes = Zeroizing::new(*private_key.as_bytes());
+        let private = x25519::StaticSecret::from(*bytes);
+        drop(bytes);
         let public = x25519::PublicKey::from(&private);
         Tunnel {
             limiter: Arc::new(RateLimiter::new(&public, HANDSHAKE_RATE_LIMIT)),
@@ -312,10 +359,9 @@ impl Tunnel {
             peers: Vec::new(),
             by_key: HashMap::new(),
             free_slots: Vec::new(),
-            index_mask: {
-                use rand_core::RngCore;
-                rand_core::OsRng.next_u32() & 0x00ff_ffff
-            },
+            indices: HashMap::new(),
+            deadlines: BinaryHeap::new(),
+            now: Instant::from_duration(Duration::ZERO),
             routes: RoutingTable::default(),
             transmits: OutQueue::new(TRANSMIT_BUFFER_CAP),
             tun_out: OutQueue::new(TUN_BUFFER_CAP),
@@ -343,9 +389,10 @@ impl Tunnel {
     }
 
     /// Replaces the peer set. Peers whose public key and preshared key are unchanged
-    /// keep their sessions, stats and roamed endpoint (unless the configured
+    /// keep their sessions, stats and roamed endpoint (unless their configured
     /// endpoint changed); AllowedIPs and persistent keepalive are updated in place.
     pub fn set_peers(&mut self, peers: Vec<PeerConfig>, now: Instant) -> Result<(), ProtoError> {
+        self.observe(now);
         let mut seen = std::collections::HashSet::new();
         for p in &peers {
             if !seen.insert(p.public_key) {
@@ -377,12 +424,16 @@ impl Tunnel {
                             continue;
                         };
                         routes_changed = peer.config.allowed_ips != p.allowed_ips;
-                        if peer.config.endpoint != p.endpoint && p.endpoint.is_some() {
-                            peer.config.endpoint = p.endpoint;
+                        // Only a change of the configured endpoint moves a roamed one.
+                        if peer.configured_endpoint != p.endpoint {
+                            peer.configured_endpoint = p.endpoint;
+                            if p.endpoint.is_some() {
+                                peer.config.endpoint = p.endpoint;
+                            }
                         }
                         peer.config.allowed_ips = p.allowed_ips.clone();
                         peer.config.persistent_keepalive = p.persistent_keepalive;
-                        peer.timers.set_persistent_keepalive(p.persistent_keepalive);
+                        peer.persistent_keepalive = keepalive_interval(p.persistent_keepalive);
                     }
                     if routes_changed {
                         self.routes.remove_slot(slot);
@@ -390,6 +441,7 @@ impl Tunnel {
                             self.routes.insert(*net, slot);
                         }
                     }
+                    self.reschedule(slot, now);
                 }
                 None => {
                     self.remove_peer(&p.public_key);
@@ -402,6 +454,7 @@ impl Tunnel {
 
     /// Adds one peer (replacing a peer with the same key, session included).
     pub fn add_peer(&mut self, config: PeerConfig, now: Instant) -> Result<(), ProtoError> {
+        self.observe(now);
         self.remove_peer(&config.public_key);
         let slot = match self.free_slots.pop() {
             Some(slot) => slot,
@@ -413,29 +466,41 @@ impl Tunnel {
                 (self.peers.len() - 1) as PeerSlot
             }
         };
-        let tunn = Tunn::new(
+        let first_index = self.reserve_index(slot);
+        let tunn = Tunn::new_at(
             self.private.clone(),
             x25519::PublicKey::from(*config.public_key.as_bytes()),
             config.preshared_key.as_ref().map(|k| *k.as_bytes()),
-            None, // persistent keepalive is Culvert's (see `timers`)
-            slot ^ self.index_mask,
+            None, // persistent keepalive is Culvert's (its interval can change in place)
+            first_index,
             Some(self.inner_limiter.clone()),
+            now.as_duration(),
         );
         for net in &config.allowed_ips {
             self.routes.insert(*net, slot);
         }
         self.by_key.insert(config.public_key, slot);
-        let timers = PeerTimers::new(now, config.persistent_keepalive);
         let connect_now = config.persistent_keepalive.is_some() && config.endpoint.is_some();
+        let mut indices = VecDeque::with_capacity(INDEX_HISTORY + 1);
+        indices.push_back(first_index);
         self.peers[slot as usize] = Some(Peer {
+            configured_endpoint: config.endpoint,
+            persistent_keepalive: keepalive_interval(config.persistent_keepalive),
             config,
             tunn: Box::new(tunn),
-            timers,
             queue: VecDeque::new(),
             attempts: 0,
             last_handshake: None,
             last_initiation: None,
+            init_sent: None,
+            last_response: None,
             deferred_initiation: None,
+            has_keys: false,
+            expired: false,
+            last_traversal: now,
+            last_refresh: None,
+            deadline: None,
+            indices,
             handshakes: 0,
             rx_bytes: 0,
             tx_bytes: 0,
@@ -447,10 +512,12 @@ impl Tunnel {
             // As wireguard-go: a peer with persistent keepalive connects straight away.
             self.send_to_peer(slot, &[], now);
         }
+        self.reschedule(slot, now);
         Ok(())
     }
 
-    /// Removes a peer, its routes and its queued packets. Unknown keys are ignored.
+    /// Removes a peer, its routes, its session indices and its queued packets.
+    /// Unknown keys are ignored.
     pub fn remove_peer(&mut self, key: &PublicKey) {
         if let Some(slot) = self.by_key.remove(key) {
             self.routes.remove_slot(slot);
@@ -461,26 +528,39 @@ impl Tunnel {
                         self.pool.push(buf);
                     }
                 }
+                for index in peer.indices.drain(..) {
+                    if self.indices.get(&index) == Some(&slot) {
+                        self.indices.remove(&index);
+                    }
+                }
             }
             self.free_slots.push(slot);
+            self.prune_deadlines();
         }
     }
 
-    /// Sets where `key`'s packets go (a resolved host name). `None` forgets it.
-    /// When the address changes and packets are waiting, a handshake is in flight
-    /// or the peer has persistent keepalive, a handshake starts to the new address.
+    /// Sets where `key`'s packets go, as configured or resolved (a host name).
+    /// `None` forgets it. The same address again changes nothing (a roamed endpoint
+    /// stays); a new address replaces the current endpoint, and when packets are
+    /// waiting, a handshake is in flight or the peer has persistent keepalive, a
+    /// handshake starts to it.
     pub fn set_endpoint(&mut self, key: &PublicKey, endpoint: Option<SocketAddr>, now: Instant) {
+        self.observe(now);
         let Some(&slot) = self.by_key.get(key) else {
             return;
         };
         let wanted = match self.peer_mut(slot) {
             Some(peer) => {
+                if peer.configured_endpoint == endpoint && peer.config.endpoint.is_some() {
+                    return;
+                }
+                peer.configured_endpoint = endpoint;
                 let changed = peer.config.endpoint != endpoint;
                 peer.config.endpoint = endpoint;
                 changed
                     && (!peer.queue.is_empty()
-                        || peer.config.persistent_keepalive.is_some()
-                        || peer.timers.handshake_in_flight())
+                        || peer.persistent_keepalive.is_some()
+                        || peer.init_sent.is_some())
             }
             None => return,
         };
@@ -489,6 +569,7 @@ impl Tunnel {
             self.refresh(slot, now);
             self.initiate(slot, now, true);
         }
+        self.reschedule(slot, now);
     }
 
     /// The current endpoint of `key`.
@@ -512,6 +593,7 @@ impl Tunnel {
     /// either a session, packets waiting or persistent keepalive (after a wake-up or
     /// a network change, when the old path may be dead). Returns how many started.
     pub fn force_handshake(&mut self, now: Instant) -> usize {
+        self.observe(now);
         self.force_handshakes(now, None)
     }
 
@@ -523,18 +605,19 @@ impl Tunnel {
             let wanted = self.peer(slot).is_some_and(|p| {
                 let fresh = since.is_some_and(|since| {
                     p.last_handshake.is_some_and(|t| t >= since)
-                        || p.timers.initiation_sent_at().is_some_and(|t| t >= since)
+                        || p.init_sent.is_some_and(|t| t >= since)
                 });
                 !fresh
                     && p.config.endpoint.is_some()
-                    && (p.timers.has_keys()
-                        || p.timers.handshake_in_flight()
+                    && (p.has_keys
+                        || p.init_sent.is_some()
                         || !p.queue.is_empty()
-                        || p.timers.persistent_keepalive().is_some())
+                        || p.persistent_keepalive.is_some())
             });
             if wanted {
                 self.refresh(slot, now);
                 self.initiate(slot, now, true);
+                self.reschedule(slot, now);
                 started += 1;
             }
         }
@@ -553,8 +636,9 @@ impl Tunnel {
     /// ignores an initiation that follows its own too closely). Returns how many
     /// handshakes started.
     pub fn wake(&mut self, now: Instant) -> usize {
+        self.observe(now);
         self.sleeping = false;
-        self.force_handshakes(now, now.checked_sub(timers::REKEY_TIMEOUT))
+        self.force_handshakes(now, now.checked_sub(REKEY_TIMEOUT))
     }
 
     /// Whether [`Tunnel::sleep`] is in effect.
@@ -568,6 +652,117 @@ impl Tunnel {
 
     fn peer_mut(&mut self, slot: PeerSlot) -> Option<&mut Peer> {
         self.peers.get_mut(slot as usize).and_then(Option::as_mut)
+    }
+
+    /// Remembers the latest time any input carried.
+    fn observe(&mut self, now: Instant) {
+        if now > self.now {
+            self.now = now;
+        }
+    }
+
+    /// A fresh random local index for `slot`, not in use by any peer (a collision is
+    /// drawn again), entered in the index table.
+    fn reserve_index(&mut self, slot: PeerSlot) -> u32 {
+        use rand_core::RngCore;
+        let index = loop {
+            let candidate = rand_core::OsRng.next_u32();
+            if !self.indices.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.indices.insert(index, slot);
+        index
+    }
+
+    /// Gives `slot`'s `Tunn` a new reserved index once it used the last one, and
+    /// forgets the oldest index it can no longer use.
+    fn replenish_index(&mut self, slot: PeerSlot) {
+        if !self.peer(slot).is_some_and(|p| p.tunn.needs_local_index()) {
+            return;
+        }
+        let index = self.reserve_index(slot);
+        let mut forget = None;
+        if let Some(peer) = self.peer_mut(slot) {
+            peer.tunn.set_next_local_index(index);
+            peer.indices.push_back(index);
+            if peer.indices.len() > INDEX_HISTORY {
+                forget = peer.indices.pop_front();
+            }
+        }
+        if let Some(old) = forget {
+            if self.indices.get(&old) == Some(&slot) {
+                self.indices.remove(&old);
+            }
+        }
+    }
+
+    /// The earliest time anything is due for `slot`: boringtun's next timer,
+    /// Culvert's persistent keepalive, a deferred initiation.
+    fn peer_deadline(peer: &Peer) -> Option<Instant> {
+        let boringtun = peer.tunn.next_timer_at().map(Instant::from_duration);
+        let keepalive = match peer.persistent_keepalive {
+            Some(interval)
+                if peer.init_sent.is_none()
+                    && peer.deferred_initiation.is_none()
+                    && peer.config.endpoint.is_some() =>
+            {
+                Some(peer.last_traversal + interval)
+            }
+            _ => None,
+        };
+        [boringtun, keepalive, peer.deferred_initiation]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// Files `slot`'s current deadline in the heap (after anything touched the peer).
+    fn reschedule(&mut self, slot: PeerSlot, now: Instant) {
+        let Some(peer) = self.peer_mut(slot) else {
+            return;
+        };
+        let deadline = Self::peer_deadline(peer).map(|d| {
+            if d <= now {
+                // Due but it did not act at `now`: look again a little later rather
+                // than never (or in a tight loop).
+                log::debug!("peer {}: timer due again at once", peer.config.public_key);
+                now + MIN_TIMER
+            } else {
+                d
+            }
+        });
+        if peer.deadline != deadline {
+            peer.deadline = deadline;
+            if let Some(d) = deadline {
+                self.deadlines.push(Reverse((d, slot)));
+            }
+        }
+        if self.deadlines.len() > 2 * self.peers.len() + 64 {
+            // Too many stale entries: rebuild from the peers (rare, amortised).
+            let live: Vec<Reverse<(Instant, PeerSlot)>> = self
+                .peers
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    p.as_ref()
+                        .and_then(|p| p.deadline)
+                        .map(|d| Reverse((d, i as PeerSlot)))
+                })
+                .collect();
+            self.deadlines = BinaryHeap::from(live);
+        }
+        self.prune_deadlines();
+    }
+
+    /// Drops stale entries from the top of the heap, so its top is a live deadline.
+    fn prune_deadlines(&mut self) {
+        while let Some(&Reverse((d, slot))) = self.deadlines.peek() {
+            if self.peer(slot).is_some_and(|p| p.deadline == Some(d)) {
+                break;
+            }
+            self.deadlines.pop();
+        }
     }
 
     fn push_event(&mut self, event: Event) {
@@ -589,24 +784,24 @@ impl Tunnel {
         }
     }
 
-    /// Runs boringtun's `update_timers` for `slot` at `now` (see [`timers`]),
-    /// sending what it produces, then Culvert's persistent keepalive.
+    /// Runs boringtun's timers for `slot` at `now` (once per instant), sending what
+    /// they produce, then Culvert's persistent keepalive.
     fn refresh(&mut self, slot: PeerSlot, now: Instant) {
         let mut buf = [0u8; HANDSHAKE_INIT_SIZE + DATA_OVERHEAD];
-        let (due, endpoint, key);
+        let (endpoint, key);
         let mut out_len = None;
         let mut expired = false;
         {
             let Some(peer) = self.peer_mut(slot) else {
                 return;
             };
-            if peer.timers.last_evaluated() == now {
+            if peer.last_refresh == Some(now) {
                 return;
             }
-            due = peer.timers.evaluate(now);
+            peer.last_refresh = Some(now);
             endpoint = peer.config.endpoint;
             key = peer.config.public_key;
-            match peer.tunn.update_timers(&mut buf) {
+            match peer.tunn.update_timers_at(&mut buf, now.as_duration()) {
                 TunnResult::WriteToNetwork(out) => out_len = Some(out.len()),
                 TunnResult::Err(WireGuardError::ConnectionExpired) => expired = true,
                 TunnResult::Err(e) => log::debug!("peer {key}: update_timers: {e:?}"),
@@ -617,37 +812,50 @@ impl Tunnel {
             self.after_output(slot, &buf[..len], endpoint, now);
         }
         if expired {
-            let mut freed = Vec::new();
-            if let Some(peer) = self.peer_mut(slot) {
-                peer.timers.on_expired(now);
-                freed.extend(peer.queue.drain(..));
-            }
-            self.recycle(freed);
-            match due {
-                Due::Expire { had_keys: true } => {
-                    log::info!(
-                        "peer {key}: keys wiped after {}s without a new session",
-                        timers::KEY_WIPE_TIME.as_secs()
-                    );
-                    self.push_event(Event::PeerIdle { peer: key });
-                }
-                Due::Expire { had_keys: false } => {
-                    let attempts = self.peer(slot).map_or(0, |p| p.attempts);
-                    log::info!("peer {key}: handshake abandoned after {attempts} attempts");
-                    self.push_event(Event::HandshakeFailing {
-                        peer: key,
-                        attempts,
-                    });
-                }
-                _ => {}
-            }
+            self.on_expired(slot);
         }
-        let pk_due = self
-            .peer(slot)
-            .is_some_and(|p| p.timers.persistent_keepalive_due(now));
+        let pk_due = self.peer(slot).is_some_and(|p| {
+            p.persistent_keepalive
+                .is_some_and(|interval| p.init_sent.is_none() && now - p.last_traversal >= interval)
+        });
         if pk_due {
             log::trace!("peer {key}: persistent keepalive");
             self.send_to_peer(slot, &[], now);
+        }
+        self.replenish_index(slot);
+    }
+
+    /// boringtun answered "expired": its keys are wiped (540 s without a new
+    /// session) or it stopped retrying (REKEY_ATTEMPT_TIME). Acted on once per
+    /// give-up: the queue is dropped and the app hears about it, if there was
+    /// something to lose (a session, or attempts).
+    fn on_expired(&mut self, slot: PeerSlot) {
+        let (key, had_keys, attempts, freed) = {
+            let Some(peer) = self.peer_mut(slot) else {
+                return;
+            };
+            if peer.expired {
+                return;
+            }
+            peer.expired = true;
+            let had_keys = std::mem::replace(&mut peer.has_keys, false);
+            peer.init_sent = None;
+            let freed: Vec<Vec<u8>> = peer.queue.drain(..).collect();
+            (peer.config.public_key, had_keys, peer.attempts, freed)
+        };
+        self.recycle(freed);
+        if had_keys {
+            log::info!(
+                "peer {key}: keys wiped after {}s without a new session",
+                timers::KEY_WIPE_TIME.as_secs()
+            );
+            self.push_event(Event::PeerIdle { peer: key });
+        } else if attempts > 0 {
+            log::info!("peer {key}: handshake abandoned after {attempts} attempts");
+            self.push_event(Event::HandshakeFailing {
+                peer: key,
+                attempts,
+            });
         }
     }
 
@@ -663,9 +871,11 @@ impl Tunnel {
         if let Some(peer) = self.peer_mut(slot) {
             match msg_type(out) {
                 MSG_INIT => {
-                    peer.timers.on_initiation_sent(now);
+                    peer.init_sent = Some(now);
                     peer.last_initiation = Some(now);
                     peer.deferred_initiation = None;
+                    peer.expired = false;
+                    peer.last_traversal = now;
                     peer.attempts = peer.attempts.saturating_add(1);
                     if peer.attempts > 1 {
                         failing = Some((peer.config.public_key, peer.attempts));
@@ -676,7 +886,7 @@ impl Tunnel {
                         peer.attempts
                     );
                 }
-                MSG_DATA => peer.timers.on_packet_sent(now, false),
+                MSG_DATA => peer.last_traversal = now,
                 _ => {}
             }
         }
@@ -712,18 +922,32 @@ impl Tunnel {
             let Some(endpoint) = peer.config.endpoint else {
                 return;
             };
-            // WireGuard peers ignore an initiation that follows the one they last
-            // accepted by less than 20 ms (wireguard-go and Linux: 50 per second).
-            // Our last one may have been answered in vain (answering the peer's
-            // own initiation replaces ours inside boringtun): wait, do not waste it.
-            let in_flight = peer.timers.handshake_in_flight();
-            if let Some(last) = peer.last_initiation.filter(|_| !force && !in_flight) {
-                if now < last + INITIATION_SPACING {
-                    peer.deferred_initiation = Some(last + INITIATION_SPACING);
-                    return;
+            let in_flight = peer.init_sent.is_some();
+            if !force && !in_flight {
+                // We answered the peer's initiation moments ago: its confirmation
+                // (first data or keepalive) makes the session usable. Initiating now
+                // would cross handshakes (wireguard-go waits REKEY_TIMEOUT too).
+                if let Some(answered) = peer.last_response {
+                    if now < answered + REKEY_TIMEOUT {
+                        peer.deferred_initiation = Some(answered + REKEY_TIMEOUT);
+                        return;
+                    }
+                }
+                // WireGuard peers ignore an initiation that follows the one they last
+                // accepted by less than 20 ms (wireguard-go and Linux: 50 per second).
+                // Our last one may have been answered in vain (answering the peer's
+                // own initiation replaces ours inside boringtun): wait, do not waste it.
+                if let Some(last) = peer.last_initiation {
+                    if now < last + INITIATION_SPACING {
+                        peer.deferred_initiation = Some(last + INITIATION_SPACING);
+                        return;
+                    }
                 }
             }
-            match peer.tunn.format_handshake_initiation(&mut buf, force) {
+            match peer
+                .tunn
+                .format_handshake_initiation_at(&mut buf, force, now.as_duration())
+            {
                 TunnResult::WriteToNetwork(out) => (endpoint, out.len()),
                 TunnResult::Err(e) => {
                     log::debug!(
@@ -736,6 +960,7 @@ impl Tunnel {
             }
         };
         self.after_output(slot, &buf[..len], Some(endpoint), now);
+        self.replenish_index(slot);
     }
 
     /// Encrypts `packet` (empty = keepalive) for `slot`, or queues it and starts a
@@ -752,7 +977,14 @@ impl Tunnel {
             return;
         };
         let ready = match peer.config.endpoint {
-            Some(dst) if peer.tunn.time_since_last_handshake().is_some() => Some(dst),
+            Some(dst)
+                if peer
+                    .tunn
+                    .time_since_last_handshake_at(now.as_duration())
+                    .is_some() =>
+            {
+                Some(dst)
+            }
             _ => None,
         };
         if let Some(dst) = ready {
@@ -761,11 +993,14 @@ impl Tunnel {
                 peer.dropped.queue_full += 1;
                 return;
             };
-            match peer.tunn.encapsulate(packet, buf) {
+            match peer.tunn.encapsulate_at(packet, buf, now.as_duration()) {
                 TunnResult::WriteToNetwork(out) => {
                     let len = out.len();
+                    let data = msg_type(out) == MSG_DATA;
                     transmits.commit(dst, 0, len);
-                    peer.timers.on_packet_sent(now, !packet.is_empty());
+                    if data {
+                        peer.last_traversal = now;
+                    }
                     peer.tx_packets += 1;
                     peer.tx_bytes += len as u64;
                     log::trace!("peer {}: sent {} bytes", peer.config.public_key, len);
@@ -804,7 +1039,12 @@ impl Tunnel {
             let Some(peer) = self.peer_mut(slot) else {
                 return;
             };
-            if peer.queue.is_empty() || peer.tunn.time_since_last_handshake().is_none() {
+            if peer.queue.is_empty()
+                || peer
+                    .tunn
+                    .time_since_last_handshake_at(now.as_duration())
+                    .is_none()
+            {
                 return;
             }
             let Some(buf) = peer.queue.pop_front() else {
@@ -822,6 +1062,7 @@ impl Tunnel {
     /// matching AllowedIPs prefix, encrypted (or queued until a handshake completes).
     /// Non-IP packets and packets with no route are dropped and counted.
     pub fn handle_tun_packet(&mut self, packet: &[u8], now: Instant) {
+        self.observe(now);
         if packet.len() > MAX_PACKET {
             self.dropped.malformed += 1;
             return;
@@ -841,55 +1082,32 @@ impl Tunnel {
         };
         self.refresh(slot, now);
         self.send_to_peer(slot, packet, now);
+        self.reschedule(slot, now);
     }
 
-    /// A UDP datagram from `from`. Handshakes are rate-limited (a cookie reply
-    /// under load), matched to the peer by decrypting the initiator's static key;
-    /// everything else by receiver index. Decrypted packets whose inner source is
-    /// not in the peer's AllowedIPs are dropped. A peer's endpoint follows the
-    /// source of its latest authenticated datagram (roaming).
+    /// A UDP datagram from `from`. Handshake messages must pass MAC1 (junk is
+    /// `malformed` and costs nothing), and under load MAC2 (else a cookie reply),
+    /// before they are charged to the per-source limit and before any
+    /// Diffie-Hellman; an initiation is matched to its peer by decrypting the
+    /// initiator's static key, everything else by receiver index. Decrypted packets
+    /// whose inner source is not in the peer's AllowedIPs are dropped. A peer's
+    /// endpoint follows the source of its latest authenticated datagram (roaming).
     pub fn handle_datagram(&mut self, from: SocketAddr, datagram: &[u8], now: Instant) {
+        self.observe(now);
         let ty = msg_type(datagram);
-        if ty == MSG_INIT || ty == MSG_RESPONSE {
-            let limiter = if ty == MSG_INIT {
-                &mut self.init_limiter
-            } else {
-                &mut self.response_limiter
-            };
-            if !limiter.allow(from.ip(), now) {
-                self.dropped.rate_limited += 1;
-                log::trace!("handshake over the per-source limit");
-                return;
-            }
+        let handshake = ty == MSG_INIT || ty == MSG_RESPONSE;
+        if handshake {
             // Lazily, never from a periodic tick: boringtun resets only if a second passed.
-            self.limiter.reset_count();
+            self.limiter.reset_count_at(now.as_duration());
         }
         let mut cookie = [0u8; 64];
-        let slot = match self
-            .limiter
-            .verify_packet(Some(from.ip()), datagram, &mut cookie)
-        {
-            Ok(Packet::HandshakeInit(p)) => {
-                match parse_handshake_anon(&self.private, &self.public, &p) {
-                    Ok(half) => match self
-                        .by_key
-                        .get(&PublicKey::from_bytes(half.peer_static_public))
-                    {
-                        Some(&slot) => slot,
-                        None => {
-                            self.dropped.unknown_peer += 1;
-                            return;
-                        }
-                    },
-                    Err(_) => {
-                        self.dropped.malformed += 1;
-                        return;
-                    }
-                }
-            }
-            Ok(Packet::HandshakeResponse(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
-            Ok(Packet::PacketCookieReply(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
-            Ok(Packet::PacketData(p)) => (p.receiver_idx >> 8) ^ self.index_mask,
+        let packet = match self.limiter.verify_packet_at(
+            Some(from.ip()),
+            datagram,
+            &mut cookie,
+            now.as_duration(),
+        ) {
+            Ok(packet) => packet,
             Err(TunnResult::WriteToNetwork(reply)) => {
                 let len = reply.len();
                 self.dropped.rate_limited += 1;
@@ -905,12 +1123,44 @@ impl Tunnel {
                 return;
             }
         };
-        if self.peer(slot).is_none() {
+        if handshake {
+            // Only a message with a valid MAC1 (and MAC2 under load) is charged.
+            let limiter = if ty == MSG_INIT {
+                &mut self.init_limiter
+            } else {
+                &mut self.response_limiter
+            };
+            if !limiter.allow(from.ip(), now) {
+                self.dropped.rate_limited += 1;
+                log::trace!("handshake over the per-source limit");
+                return;
+            }
+        }
+        let slot = match packet {
+            Packet::HandshakeInit(p) => {
+                match parse_handshake_anon(&self.private, &self.public, &p) {
+                    Ok(half) => self
+                        .by_key
+                        .get(&PublicKey::from_bytes(half.peer_static_public))
+                        .copied(),
+                    Err(_) => {
+                        self.dropped.malformed += 1;
+                        return;
+                    }
+                }
+            }
+            Packet::HandshakeResponse(p) => self.indices.get(&p.receiver_idx).copied(),
+            Packet::PacketCookieReply(p) => self.indices.get(&p.receiver_idx).copied(),
+            Packet::PacketData(p) => self.indices.get(&p.receiver_idx).copied(),
+        };
+        let Some(slot) = slot.filter(|&slot| self.peer(slot).is_some()) else {
             self.dropped.unknown_peer += 1;
             return;
-        }
+        };
         self.refresh(slot, now);
         self.decapsulate(slot, from, ty, datagram, now);
+        self.replenish_index(slot);
+        self.reschedule(slot, now);
     }
 
     fn decapsulate(
@@ -937,19 +1187,23 @@ impl Tunnel {
             return;
         };
         let base = buf.as_ptr() as usize;
-        let outcome = match peer.tunn.decapsulate(Some(from.ip()), datagram, buf) {
-            TunnResult::WriteToNetwork(out) => {
-                Outcome::Reply(out.as_ptr() as usize - base, out.len())
-            }
-            TunnResult::WriteToTunnelV4(out, src) => {
-                Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V4(src))
-            }
-            TunnResult::WriteToTunnelV6(out, src) => {
-                Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V6(src))
-            }
-            TunnResult::Done => Outcome::Done,
-            TunnResult::Err(e) => Outcome::Failed(e),
-        };
+        let outcome =
+            match peer
+                .tunn
+                .decapsulate_at(Some(from.ip()), datagram, buf, now.as_duration())
+            {
+                TunnResult::WriteToNetwork(out) => {
+                    Outcome::Reply(out.as_ptr() as usize - base, out.len())
+                }
+                TunnResult::WriteToTunnelV4(out, src) => {
+                    Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V4(src))
+                }
+                TunnResult::WriteToTunnelV6(out, src) => {
+                    Outcome::Tun(out.as_ptr() as usize - base, out.len(), IpAddr::V6(src))
+                }
+                TunnResult::Done => Outcome::Done,
+                TunnResult::Err(e) => Outcome::Failed(e),
+            };
         let key = peer.config.public_key;
         let mut authenticated = true;
         match outcome {
@@ -968,20 +1222,14 @@ impl Tunnel {
             Outcome::Tun(offset, len, src) => {
                 if self.routes.lookup(src) == Some(slot) {
                     tun_out.commit((), offset, len);
-                    peer.timers.on_data_received(now, true);
                 } else {
                     // Authenticated, so the session and roaming still count it.
-                    peer.timers.on_data_received(now, true);
                     peer.dropped.inner_source += 1;
                     log::trace!("peer {key}: inner source not in AllowedIPs");
                 }
             }
             Outcome::Done => match ty {
-                MSG_DATA => peer.timers.on_data_received(now, false),
-                MSG_COOKIE => {
-                    peer.timers.on_cookie_received(now);
-                    authenticated = false;
-                }
+                MSG_DATA => {}
                 _ => authenticated = false,
             },
             Outcome::Reply(offset, len) => {
@@ -991,18 +1239,20 @@ impl Tunnel {
                 if let Some(src) = tun_out.reserve(offset + n) {
                     reply[..n].copy_from_slice(&src[offset..offset + n]);
                 }
-                match ty {
-                    MSG_INIT => peer.timers.on_handshake_init_received(now),
-                    MSG_RESPONSE => peer.timers.on_handshake_response_received(now),
-                    _ => {}
-                }
                 let established = ty == MSG_INIT || ty == MSG_RESPONSE;
                 if established {
                     peer.handshakes += 1;
                     peer.attempts = 0;
                     peer.last_handshake = Some(now);
+                    peer.init_sent = None;
+                    peer.has_keys = true;
+                    peer.expired = false;
+                    if ty == MSG_INIT {
+                        peer.last_response = Some(now);
+                    }
                     log::info!("peer {key}: handshake completed");
                 }
+                peer.last_traversal = now;
                 let roamed = peer.config.endpoint != Some(from);
                 peer.config.endpoint = Some(from);
                 peer.rx_packets += 1;
@@ -1022,6 +1272,7 @@ impl Tunnel {
             }
         }
         if authenticated {
+            peer.last_traversal = now;
             let roamed = peer.config.endpoint != Some(from);
             peer.config.endpoint = Some(from);
             peer.rx_packets += 1;
@@ -1040,23 +1291,36 @@ impl Tunnel {
         }
     }
 
-    /// The deadline returned by [`Tunnel::poll_timeout`] passed (extra calls are harmless).
+    /// The deadline returned by [`Tunnel::poll_timeout`] passed (extra calls are
+    /// harmless). Handles only the peers whose deadline is due (a heap), not all.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for slot in 0..self.peers.len() as PeerSlot {
-            let due = self
-                .peer(slot)
-                .and_then(|p| p.timers.next_deadline())
-                .is_some_and(|d| d <= now);
-            if due {
-                self.refresh(slot, now);
+        self.observe(now);
+        while let Some(&Reverse((d, slot))) = self.deadlines.peek() {
+            if d > now {
+                break;
             }
+            self.deadlines.pop();
+            let live = match self.peer_mut(slot) {
+                Some(p) if p.deadline == Some(d) => {
+                    p.deadline = None;
+                    true
+                }
+                _ => false,
+            };
+            if !live {
+                continue;
+            }
+            self.refresh(slot, now);
             let deferred = self.peer_mut(slot).is_some_and(|p| {
                 p.deferred_initiation.take_if(|t| *t <= now).is_some()
-                    && p.tunn.time_since_last_handshake().is_none()
+                    && p.tunn
+                        .time_since_last_handshake_at(now.as_duration())
+                        .is_none()
             });
             if deferred {
                 self.initiate(slot, now, false);
             }
+            self.reschedule(slot, now);
         }
     }
 
@@ -1085,17 +1349,13 @@ impl Tunnel {
     /// Changes after any `handle_*` call and after [`Tunnel::sleep`] / [`Tunnel::wake`]:
     /// ask again after each. An idle tunnel without persistent keepalive returns
     /// only the key-wipe deadline (540 s after the last handshake), then `None`.
+    /// O(1): the top of a deadline heap.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         if self.sleeping {
             return None;
         }
-        self.peers
-            .iter()
-            .flatten()
-            .flat_map(|p| [p.timers.next_deadline(), p.deferred_initiation])
-            .flatten()
-            .min()
+        self.deadlines.peek().map(|Reverse((d, _))| *d)
     }
 
     /// Drops not attributable to a peer (no route, malformed, unknown peer, rate limited).
@@ -1109,7 +1369,7 @@ impl Tunnel {
             .iter()
             .flatten()
             .map(|p| {
-                let (_, _, _, loss, rtt) = p.tunn.stats();
+                let (_, _, _, loss, rtt) = p.tunn.stats_at(self.now.as_duration());
                 PeerStats {
                     public_key: p.config.public_key,
                     endpoint: p.config.endpoint,
@@ -1133,11 +1393,19 @@ impl Tunnel {
         self.transmits.capacity_bytes() + self.tun_out.capacity_bytes()
     }
 
-    /// Time since the last handshake with `key`'s current session, if it has one.
+    /// Time from `key`'s current session's handshake to the latest input's time, if
+    /// it has a session.
     pub fn session_age(&self, key: &PublicKey) -> Option<Duration> {
         self.by_key
             .get(key)
             .and_then(|&slot| self.peer(slot))
-            .and_then(|p| p.tunn.time_since_last_handshake())
+            .and_then(|p| p.tunn.time_since_last_handshake_at(self.now.as_duration()))
     }
+}
+
+/// A persistent keepalive interval in seconds as a duration (`None` or 0 = off).
+fn keepalive_interval(seconds: Option<u16>) -> Option<Duration> {
+    seconds
+        .filter(|s| *s > 0)
+        .map(|s| Duration::from_secs(u64::from(s)))
 }

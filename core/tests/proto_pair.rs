@@ -1,8 +1,11 @@
-//! Two or more Culvert tunnels in memory with mocked time.
+//! Two or more Culvert tunnels in memory, time driven by hand (`pair_support`).
 
-use culvert_core::proto::timers::{KEY_WIPE_TIME, REKEY_AFTER_TIME, REKEY_ATTEMPT_TIME};
+use culvert_core::proto::timers::{
+    KEY_WIPE_TIME, REKEY_AFTER_TIME, REKEY_ATTEMPT_TIME, REKEY_TIMEOUT, REKEY_TIMEOUT_JITTER_MAX,
+};
 use culvert_core::proto::{Event, PeerConfig, Tunnel};
-use culvert_mocktime::*;
+mod pair_support;
+use pair_support::*;
 use std::time::Duration;
 
 const A: usize = 0;
@@ -686,8 +689,9 @@ fn initiations_to_a_peer_are_spaced_even_when_the_first_was_answered_in_vain() {
     // answers B's queued initiation (which replaces X inside boringtun, so B's
     // answer to X is wasted), then the app's packet wants a handshake. Sent at
     // once, that initiation follows X by a few ms and wireguard-go / Linux ignore
-    // it (less than 20 ms after the one they accepted): 5 s lost. It must wait.
-    use culvert_core::proto::INITIATION_SPACING;
+    // it (less than 20 ms after the one they accepted): 5 s lost. It must wait —
+    // and since A just answered B, it waits for B's confirmation (issue 12 item 5),
+    // which makes the session usable one round trip later.
     let mut n = Net::pair();
     handshake(&mut n);
     n.run_for(Duration::from_secs(15));
@@ -698,30 +702,344 @@ fn initiations_to_a_peer_are_spaced_even_when_the_first_was_answered_in_vain() {
         std::iter::from_fn(|| t.poll_transmit().map(|tx| tx.payload[0])).collect::<Vec<u8>>()
     };
     assert_eq!(n.nodes[A].tunnel.wake(now()), 1);
-    let x_at = now();
     assert_eq!(types(&mut n.nodes[A].tunnel), vec![1], "A's initiation X");
     assert_eq!(n.nodes[B].tunnel.force_handshake(now()), 1);
     let y: Vec<u8> = n.nodes[B].tunnel.poll_transmit().unwrap().payload.to_vec();
     n.nodes[A].tunnel.handle_datagram(from_b, &y, now());
-    assert_eq!(types(&mut n.nodes[A].tunnel), vec![2], "A answers B");
+    let answered = now();
+    let r: Vec<u8> = n.nodes[A].tunnel.poll_transmit().unwrap().payload.to_vec();
+    assert_eq!(r[0], 2, "A answers B");
     advance(Duration::from_millis(5));
     let ping = ipv4([10, 0, 0, 1], [10, 0, 0, 2], b"after the freeze");
     n.nodes[A].tunnel.handle_tun_packet(&ping, now());
     assert!(
         types(&mut n.nodes[A].tunnel).is_empty(),
-        "no initiation 5 ms after X"
+        "no initiation 5 ms after X (nor while B's confirmation is on its way)"
     );
     let due = n.nodes[A]
         .tunnel
         .poll_timeout()
         .expect("a deferred initiation");
-    assert_eq!(due, x_at + INITIATION_SPACING);
-    advance(due - now());
-    n.nodes[A].tunnel.handle_timeout(now());
-    let z: Vec<u8> = n.nodes[A].tunnel.poll_transmit().unwrap().payload.to_vec();
-    assert_eq!(z[0], 1, "initiation Z, 50 ms after X");
-    assert!(n.nodes[A].tunnel.poll_transmit().is_none());
-    n.inject(B, from_a, &z);
+    assert_eq!(due, answered + REKEY_TIMEOUT, "only if B never confirms");
+    let sent_before = n.nodes[A].sent;
+    n.inject(B, from_a, &r);
     n.settle(Duration::from_secs(1));
     assert_eq!(n.nodes[B].delivered.last(), Some(&ping), "traffic resumed");
+    assert_eq!(
+        n.nodes[A].sent,
+        sent_before + 1,
+        "only the ping, no initiation"
+    );
+}
+
+// ---- Issue 12 (engine hardening), items 1–7: each test fails without its fix.
+
+/// Datagrams seen on the wire: (source, payload).
+type WireLog = std::rc::Rc<std::cell::RefCell<Vec<(std::net::SocketAddr, Vec<u8>)>>>;
+
+/// Watches datagrams on the wire without dropping any.
+fn wire_log(n: &mut Net) -> WireLog {
+    let log = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = log.clone();
+    n.drop = Box::new(move |d| {
+        sink.borrow_mut().push((d.from, d.payload.clone()));
+        false
+    });
+    log
+}
+
+#[test]
+fn junk_handshake_datagrams_from_a_peer_address_cost_nothing() {
+    // Item 1: junk that starts like an initiation or a response, sent from B's own
+    // address, used to empty that address's per-source bucket before MAC1 was
+    // checked, so B's genuine initiation was dropped as `rate_limited`.
+    let mut n = Net::pair();
+    let from_b = n.nodes[B].addr;
+    for ty in [1u8, 2] {
+        for _ in 0..6 {
+            n.inject(A, from_b, &[ty, 0, 0, 0]);
+        }
+    }
+    assert_eq!(n.nodes[A].tunnel.dropped().malformed, 12);
+    assert_eq!(n.nodes[A].tunnel.dropped().rate_limited, 0);
+    let log = wire_log(&mut n);
+    let p = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"from b");
+    n.send_ip(B, &p);
+    n.settle(Duration::from_secs(1));
+    let from_a = n.nodes[A].addr;
+    assert!(
+        log.borrow().iter().any(|(f, d)| *f == from_a && d[0] == 2),
+        "A transmitted a handshake response"
+    );
+    assert_eq!(n.nodes[A].delivered, vec![p]);
+
+    // The same for a response: junk type-2 from B's address, then A initiates.
+    let mut n = Net::pair();
+    let from_b = n.nodes[B].addr;
+    for _ in 0..6 {
+        n.inject(A, from_b, &[2, 0, 0, 0]);
+    }
+    handshake(&mut n);
+    assert_eq!(n.nodes[A].tunnel.dropped().rate_limited, 0);
+}
+
+#[test]
+fn late_evaluations_never_silence_retransmits() {
+    // Item 2: the loop's evaluations arrive late by varying amounts (a preempted
+    // thread, a late batch). Retransmits keep coming every REKEY_TIMEOUT + jitter
+    // until REKEY_ATTEMPT_TIME; the timer mirror this replaced lost them all (its
+    // prediction did not come true and the deadline was never offered again).
+    let mut n = Net::pair();
+    n.drop = Box::new(|_| true);
+    let lateness_ms = [30u64, 0, 170, 5, 300, 0, 90, 12, 250, 0, 60, 1];
+    let start = now();
+    let p = ipv4([10, 0, 0, 1], [10, 0, 0, 2], b"x");
+    advance(Duration::from_millis(lateness_ms[0]));
+    n.nodes[A].tunnel.handle_tun_packet(&p, now());
+    let mut sent_at = vec![now()];
+    let mut i = 1;
+    while now() < start + REKEY_ATTEMPT_TIME {
+        while n.nodes[A].tunnel.poll_transmit().is_some() {}
+        let due = n.nodes[A]
+            .tunnel
+            .poll_timeout()
+            .expect("a deadline while the handshake is being tried");
+        let late = Duration::from_millis(lateness_ms[i % lateness_ms.len()]);
+        i += 1;
+        advance(due.max(now()) - now() + late);
+        n.nodes[A].tunnel.handle_timeout(now());
+        let tunnel = &mut n.nodes[A].tunnel;
+        while let Some(tx) = tunnel.poll_transmit() {
+            if tx.payload[0] == 1 {
+                sent_at.push(now());
+            }
+        }
+    }
+    let gaps: Vec<Duration> = sent_at.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.len() >= 14, "retransmits in 90 s: {gaps:?}");
+    let most = REKEY_TIMEOUT + REKEY_TIMEOUT_JITTER_MAX + Duration::from_millis(300);
+    for g in &gaps {
+        assert!(*g >= REKEY_TIMEOUT && *g <= most, "gap {g:?} in {gaps:?}");
+    }
+    // And jitter: a deterministic 5 s retry would make every gap minus its
+    // lateness equal.
+    let distinct: std::collections::HashSet<Duration> = gaps.iter().copied().collect();
+    assert!(distinct.len() > 3, "jittered gaps: {gaps:?}");
+}
+
+#[test]
+fn handshake_retries_carry_jitter() {
+    // Item 2, jitter alone: on time evaluations, retries come 5 s + 0–333 ms apart,
+    // not exactly 5 s.
+    let mut n = Net::pair();
+    n.drop = Box::new(|_| true);
+    ping_a_to_b(&mut n, b"x");
+    let mut at = vec![now()];
+    for _ in 0..10 {
+        while n.nodes[A].tunnel.poll_transmit().is_some() {}
+        let due = n.nodes[A].tunnel.poll_timeout().expect("retry due");
+        advance(due - now());
+        n.nodes[A].tunnel.handle_timeout(now());
+        if n.nodes[A]
+            .tunnel
+            .poll_transmit()
+            .is_some_and(|t| t.payload[0] == 1)
+        {
+            at.push(now());
+        }
+    }
+    let gaps: Vec<Duration> = at.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps.len(), 10, "{gaps:?}");
+    assert!(gaps
+        .iter()
+        .all(|g| *g >= REKEY_TIMEOUT && *g <= REKEY_TIMEOUT + REKEY_TIMEOUT_JITTER_MAX));
+    assert!(
+        gaps.iter().any(|g| *g > REKEY_TIMEOUT),
+        "some jitter: {gaps:?}"
+    );
+}
+
+fn pair_with_keepalive(seconds: u16) -> Net {
+    let mut n = Net::pair();
+    let kb = n.nodes[B].key.clone();
+    let baddr = n.nodes[B].addr;
+    let mut cfg = peer_of(&kb, Some(baddr), &["10.0.0.2/32"]);
+    cfg.persistent_keepalive = Some(seconds);
+    n.nodes[A].tunnel.set_peers(vec![cfg], now()).unwrap();
+    n
+}
+
+#[test]
+fn persistent_keepalive_keeps_trying_after_a_long_outage() {
+    // Item 3 (in-memory twin of drill b): after REKEY_ATTEMPT_TIME the peer used
+    // to be `expired` for good. With PK = 25, drop everything for 300 s, heal: a
+    // handshake completes within PK + REKEY_TIMEOUT + jitter, with no app traffic.
+    let mut n = pair_with_keepalive(25);
+    n.run_for(Duration::from_secs(26));
+    let kb = n.nodes[B].public();
+    assert_eq!(
+        n.nodes[A].stats(&kb).handshakes,
+        1,
+        "PK peer connects by itself"
+    );
+    n.drop = Box::new(|_| true);
+    n.run_for(Duration::from_secs(300));
+    assert!(n.nodes[A]
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::PeerIdle { .. } | Event::HandshakeFailing { .. })));
+    n.drop = Box::new(|_| false);
+    let healed = now();
+    n.run_for(Duration::from_secs(25) + REKEY_TIMEOUT + REKEY_TIMEOUT_JITTER_MAX);
+    let s = n.nodes[A].stats(&kb);
+    assert!(s.handshakes >= 2, "new handshake after healing: {s:?}");
+    assert!(s.last_handshake.is_some_and(|t| t >= healed));
+    assert!(n.nodes[B].delivered.is_empty(), "no app traffic involved");
+}
+
+#[test]
+fn update_keeps_a_roamed_endpoint_unless_the_configured_one_changed() {
+    // Item 4: a `set_peers` (a `wg set` of another peer, an iOS reload) used to
+    // compare the roamed endpoint with the configured one and send traffic back to
+    // the stale configured address.
+    let mut n = Net::pair();
+    handshake(&mut n);
+    let kb = n.nodes[B].public();
+    let configured = n.nodes[B].addr;
+    n.move_node(B, "198.51.100.88:5000");
+    let roamed: std::net::SocketAddr = "198.51.100.88:5000".parse().unwrap();
+    let p = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"from the new address");
+    n.send_ip(B, &p);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[A].tunnel.endpoint(&kb), Some(roamed));
+    // The same configuration again (plus another peer): the roamed endpoint stays.
+    let kb_key = n.nodes[B].key.clone();
+    let other = key();
+    let peers = vec![
+        peer_of(&kb_key, Some(configured), &["10.0.0.2/32", "fd00::2/128"]),
+        peer_of(
+            &other,
+            Some("198.51.100.9:1".parse().unwrap()),
+            &["10.9.0.0/16"],
+        ),
+    ];
+    n.nodes[A].tunnel.set_peers(peers, now()).unwrap();
+    n.nodes[A].tunnel.set_endpoint(&kb, Some(configured), now());
+    assert_eq!(n.nodes[A].tunnel.endpoint(&kb), Some(roamed));
+    let back = ipv4(
+        [10, 0, 0, 1],
+        [10, 0, 0, 2],
+        b"still reaches the roamed address",
+    );
+    n.send_ip(A, &back);
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&back));
+    // A changed configured endpoint does replace it.
+    let moved: std::net::SocketAddr = "198.51.100.3:7000".parse().unwrap();
+    let peers = vec![peer_of(
+        &kb_key,
+        Some(moved),
+        &["10.0.0.2/32", "fd00::2/128"],
+    )];
+    n.nodes[A].tunnel.set_peers(peers, now()).unwrap();
+    assert_eq!(n.nodes[A].tunnel.endpoint(&kb), Some(moved));
+}
+
+#[test]
+fn responder_does_not_initiate_while_its_response_is_being_confirmed() {
+    // Item 5: data for a peer we just answered used to trigger an initiation of
+    // our own (crossed handshakes); wireguard-go waits REKEY_TIMEOUT for the
+    // initiator's confirmation.
+    let mut n = Net::pair();
+    let log = wire_log(&mut n);
+    let from_a = n.nodes[A].addr;
+    let to_a = ipv4([10, 0, 0, 2], [10, 0, 0, 1], b"b starts");
+    n.send_ip(B, &to_a);
+    n.run_for(n.latency); // B's initiation reaches A; A's response is on its way
+    assert!(log.borrow().iter().any(|(f, d)| *f != from_a && d[0] == 1));
+    let to_b = ipv4([10, 0, 0, 1], [10, 0, 0, 2], b"a answers");
+    n.send_ip(A, &to_b);
+    n.settle(Duration::from_secs(1));
+    let initiations_from_a = log
+        .borrow()
+        .iter()
+        .filter(|(f, d)| *f == from_a && d[0] == 1)
+        .count();
+    assert_eq!(initiations_from_a, 0, "A waited for B's confirmation");
+    assert_eq!(n.nodes[B].delivered, vec![to_b]);
+    assert_eq!(n.nodes[A].delivered, vec![to_a]);
+    let kb = n.nodes[B].public();
+    assert_eq!(n.nodes[A].stats(&kb).handshakes, 1);
+}
+
+#[test]
+fn a_peer_first_used_long_after_creation_reports_nothing_spurious() {
+    // Item 6: boringtun's 540 s key-wipe timer runs from the peer's creation even
+    // when there was never a session; the first packet after that used to emit
+    // `HandshakeFailing { attempts: 0 }` (which also triggers a re-resolve).
+    let mut n = Net::pair();
+    assert_eq!(
+        n.nodes[A].tunnel.poll_timeout(),
+        None,
+        "nothing to wipe, no wake-up"
+    );
+    advance(KEY_WIPE_TIME + Duration::from_secs(60));
+    let packets: Vec<Vec<u8>> = (0..5u8)
+        .map(|i| ipv4([10, 0, 0, 1], [10, 0, 0, 2], &[i; 20]))
+        .collect();
+    for p in &packets {
+        n.send_ip(A, p);
+        advance(Duration::from_millis(1));
+    }
+    n.settle(Duration::from_secs(1));
+    assert!(
+        !n.nodes[A]
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::HandshakeFailing { .. } | Event::PeerIdle { .. })),
+        "{:?}",
+        n.nodes[A].events
+    );
+    assert_eq!(n.nodes[B].delivered, packets, "the queue kept every packet");
+}
+
+#[test]
+fn session_indices_are_fresh_random_per_handshake() {
+    // Item 7: the upper 24 bits of every local index used to be the peer slot XOR
+    // one per-tunnel mask, linking a roaming phone's sessions across networks.
+    let mut n = Net::pair();
+    let log = wire_log(&mut n);
+    let (from_a, from_b) = (n.nodes[A].addr, n.nodes[B].addr);
+    handshake(&mut n);
+    for _ in 0..63 {
+        advance(Duration::from_secs(1));
+        assert_eq!(n.nodes[A].tunnel.force_handshake(now()), 1);
+        n.collect(A);
+        n.settle(Duration::from_secs(1));
+    }
+    let sender_index = |from: std::net::SocketAddr, ty: u8| -> Vec<u32> {
+        log.borrow()
+            .iter()
+            .filter(|(f, d)| *f == from && d[0] == ty)
+            .map(|(_, d)| u32::from_le_bytes([d[4], d[5], d[6], d[7]]))
+            .collect()
+    };
+    for (who, indices) in [
+        ("A", sender_index(from_a, 1)),
+        ("B", sender_index(from_b, 2)),
+    ] {
+        assert_eq!(indices.len(), 64, "{who}: 64 handshakes");
+        let all_ones = indices.iter().fold(u32::MAX, |acc, i| acc & i);
+        let all_zeros = indices.iter().fold(u32::MAX, |acc, i| acc & !i);
+        assert_eq!(
+            (all_ones, all_zeros),
+            (0, 0),
+            "{who}: no bit is fixed across 64 handshakes"
+        );
+    }
+    let kb = n.nodes[B].public();
+    assert_eq!(n.nodes[A].stats(&kb).handshakes, 64);
+    let p = ping_a_to_b(&mut n, b"demux by the newest index");
+    n.settle(Duration::from_secs(1));
+    assert_eq!(n.nodes[B].delivered.last(), Some(&p));
 }

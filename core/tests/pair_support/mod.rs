@@ -1,27 +1,32 @@
 //! A `Pair`/`Net` harness for Culvert's sans-IO tunnel (in the style of quinn-proto's
 //! test `Pair`): several [`Tunnel`]s exchange datagrams in memory, with latency,
-//! drops and reordering, while time is driven by hand through
-//! `mock_instant::MockClock`, which both Culvert's clock and boringtun read (this
-//! crate enables the `mock-instant` feature; no other build does).
-//!
-//! `MockClock` is per thread: each test owns its own clock.
+//! drops and reordering, while time is driven by hand: [`now`] is a per-thread
+//! value that only [`advance`] moves, passed into every `Tunnel` call (boringtun
+//! takes it as a parameter too, so there is no other clock). Normal build; each
+//! test owns its thread's clock.
+#![allow(dead_code)]
 
 use culvert_core::clock::Instant;
 use culvert_core::config::{PrivateKey, PublicKey};
 use culvert_core::proto::{Event, PeerConfig, Tunnel};
-use mock_instant::MockClock;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-/// Current mocked time.
-pub fn now() -> Instant {
-    Instant::now()
+thread_local! {
+    /// The test's time: starts well after the origin, moves only by [`advance`].
+    static NOW: Cell<Instant> = const { Cell::new(Instant::from_duration(Duration::from_secs(1_000_000))) };
 }
 
-/// Moves the mocked clock (Culvert's and boringtun's) forward.
+/// The test's current time.
+pub fn now() -> Instant {
+    NOW.with(Cell::get)
+}
+
+/// Moves the test's time forward.
 pub fn advance(d: Duration) {
-    MockClock::advance(d);
+    NOW.with(|t| t.set(t.get() + d));
 }
 
 /// One node: a tunnel at a UDP address, and what it delivered.
@@ -183,7 +188,7 @@ impl Net {
         let node = &mut self.nodes[i];
         while let Some(tx) = node.tunnel.poll_transmit() {
             node.sent += 1;
-            if std::env::var_os("MOCKTIME_TRACE").is_some() {
+            if std::env::var_os("PAIR_TRACE").is_some() {
                 eprintln!(
                     "{:?} node {i} -> {} type {} len {}",
                     t,
@@ -260,7 +265,7 @@ impl Net {
         }
     }
 
-    /// Runs the network for `d` of mocked time, jumping from event to event.
+    /// Runs the network for `d` of test time, jumping from event to event.
     /// Bounded: at most 100,000 steps.
     pub fn run_for(&mut self, d: Duration) {
         let end = now() + d;
@@ -286,7 +291,7 @@ impl Net {
         panic!("network did not settle within 100,000 steps");
     }
 
-    /// Runs until nothing is in flight (at most `limit` of mocked time).
+    /// Runs until nothing is in flight (at most `limit` of test time).
     pub fn settle(&mut self, limit: Duration) {
         let end = now() + limit;
         for _ in 0..100_000 {
