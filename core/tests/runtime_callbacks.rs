@@ -455,3 +455,40 @@ fn send_packets_reports_what_overflowed_its_queue() {
     assert_eq!(a.tunnel.send_packets(vec![packet(1)]), Ok(()));
     assert_eq!(a.tunnel.send_packets(Vec::new()), Ok(()));
 }
+
+#[test]
+fn ipv4_literal_reaches_a_platform_resolver_whose_answer_wins() {
+    let (ka, kb) = (PrivateKey::generate(), PrivateKey::generate());
+    let (_, cb) = configs(&ka, &kb);
+    let mut config = cb(51820);
+    config.peers[0].endpoint.as_mut().unwrap().host = ip("198.51.100.2");
+    // What iOS getaddrinfo(AI_DEFAULT) answers for an IPv4 literal behind NAT64.
+    let resolver = Arc::new(FakeResolver {
+        answers: vec![(
+            "198.51.100.2".into(),
+            vec!["2001:db8:64::c633:6402".parse().unwrap()],
+        )],
+        fail_first: 0,
+        calls: Default::default(),
+    });
+    let b = start(
+        config,
+        Hooks {
+            resolver: Some(resolver.clone()),
+            ..Hooks::default()
+        },
+    );
+    let expected = "[2001:db8:64::c633:6402]:51820".parse().unwrap();
+    assert!(
+        wait_until(LIMIT, || b.tunnel.stats().unwrap().peers[0].endpoint
+            == Some(expected)),
+        "{:?}",
+        b.tunnel.stats().unwrap().peers[0].endpoint
+    );
+    assert!(resolver
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|h| h == "198.51.100.2"));
+}

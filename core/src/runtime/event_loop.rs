@@ -163,6 +163,14 @@ impl Loop {
                     EndpointHost::Ip(IpAddr::V4(ip)) => {
                         self.literal_v4
                             .insert(peer.public_key, SocketAddr::new(IpAddr::V4(*ip), ep.port));
+                        // A platform resolver sees IPv4 literals too (iOS: getaddrinfo
+                        // with AI_DEFAULT answers a NAT64-synthesised IPv6 address on an
+                        // IPv6-only network); its answer replaces the literal when it
+                        // comes. The system resolver is not asked (nothing to learn).
+                        if self.hooks.resolver.is_some() {
+                            self.names
+                                .insert(peer.public_key, (ip.to_string(), ep.port));
+                        }
                     }
                     EndpointHost::Ip(IpAddr::V6(_)) => {}
                 }

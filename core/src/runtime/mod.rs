@@ -171,6 +171,8 @@ pub struct Hooks {
     /// Called for every UDP socket before first use.
     pub protector: Option<Arc<dyn SocketProtector>>,
     /// Resolves endpoint host names; `None` = the system resolver (`getaddrinfo`).
+    /// A platform resolver is also asked about IPv4 literal endpoints (see the
+    /// precedence rules in the `runtime::resolve` module docs).
     pub resolver: Option<Arc<dyn Resolver>>,
     /// Receives [`TunnelEvent`]s.
     pub events: Option<Arc<dyn EventSink>>,

@@ -4,6 +4,21 @@
 //! default). It blocks while it has nothing to do (no idle wake-ups) and retries
 //! failures after 1, 2, 4, … up to 60 s. Results go back to the event loop through
 //! a mutex-protected list and the loop's waker.
+//!
+//! ## IPv4 literal endpoints and NAT64: which answer wins
+//!
+//! - An IPv4 literal is used at once. With [`Hooks::nat64_prefix`](super::Hooks)
+//!   given, or a prefix discovered (RFC 7050) while the network is IPv6-only
+//!   ([`Hooks::assume_ipv6_only`](super::Hooks), or IPv4 sends failing with
+//!   `ENETUNREACH`), the literal is embedded in the prefix (RFC 6052).
+//! - When the platform supplies a [`Resolver`] (iOS: `getaddrinfo` with
+//!   `AI_DEFAULT`), the literal is also handed to it, at start and again after a
+//!   prefix discovery or a network change. Its answer, when it arrives, **replaces**
+//!   the endpoint: on a NAT64 network the system answers with the synthesised IPv6
+//!   address, which is preferred over synthesising one from an IPv4 address. The
+//!   system resolver (no hook) is never asked about literals.
+//! - `assume_ipv6_only` (or a failed IPv4 send) makes IPv4 addresses unusable in
+//!   every answer unless a prefix turns them into IPv6 ones.
 
 use super::waker::Waker;
 use super::Resolver;
