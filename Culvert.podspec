@@ -29,7 +29,7 @@ Pod::Spec.new do |s|
 
   s.ios.deployment_target = '15.0'
   s.osx.deployment_target = '12.0'
-  s.swift_versions   = ['5.9', '5.10', '6.0']
+  s.swift_versions   = ['6.0']
 
   s.source_files        = 'ios/Sources/Culvert/**/*.swift'
   s.vendored_frameworks = 'ios/CulvertFFI.xcframework'

@@ -17,6 +17,7 @@ final class TunnelModel: ObservableObject {
     @Published var configText = ""
     @Published var status = "not installed"
     @Published var statsLine = ""
+    @Published var logText = ""
     private var manager: NETunnelProviderManager?
 
     /// Installs (or replaces) the "Culvert Example" tunnel in Settings › VPN.
@@ -39,8 +40,19 @@ final class TunnelModel: ObservableObject {
         do { try manager?.connection.startVPNTunnel() } catch { status = "\(error)" }
     }
 
-    func disconnect() {
-        manager?.connection.stopVPNTunnel()
+    /// Stops the tunnel: on-demand is switched off first, or the system would
+    /// start it again at once.
+    func disconnect() async {
+        guard let manager = manager else { return }
+        do { try await TunnelManagerInstaller.disconnect(manager) } catch { status = "\(error)" }
+    }
+
+    /// The extension's newest log lines, read from the App Group container.
+    func refreshLog() {
+        guard let container = FileManager.default.containerURL(forSecurityApplicationGroupIdentifier: "group.io.culvert.example"),
+              let lines = try? RingLog.read(url: container.appendingPathComponent(RingLog.fileName), limit: 20)
+        else { return }
+        logText = lines.map { "\($0.level) \($0.text)" }.joined(separator: "\n")
     }
 
     /// Asks the extension for statistics; it answers from its cache at once.
@@ -72,11 +84,13 @@ struct TunnelView: View {
             HStack {
                 Button("Install") { Task { await model.install() } }
                 Button("Connect") { model.connect() }
-                Button("Disconnect") { model.disconnect() }
+                Button("Disconnect") { Task { await model.disconnect() } }
                 Button("Stats") { model.refreshStats() }
+                Button("Log") { model.refreshLog() }
             }
             Text(model.status).font(.footnote)
             Text(model.statsLine).font(.footnote)
+            Text(model.logText).font(.system(.caption2, design: .monospaced))
         }
         .padding()
     }

@@ -3,7 +3,8 @@ import Culvert
 import NetworkExtension
 
 final class PacketTunnelProvider: NEPacketTunnelProvider {
-    private lazy var adapter = CulvertTunnelAdapter(provider: self)
+    // The App Group shared with the app: the adapter writes a bounded ring log there.
+    private lazy var adapter = CulvertTunnelAdapter(provider: self, options: .init(appGroup: "group.io.culvert.example"))
 
     override func startTunnel(options: [String: NSObject]?, completionHandler: @escaping (Error?) -> Void) {
         // Reads the configuration the app stored in the Keychain (passwordReference),

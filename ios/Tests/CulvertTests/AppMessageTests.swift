@@ -15,8 +15,8 @@ final class AppMessageTests: XCTestCase {
     }
 
     func testRepliesComeFromTheCacheWithTheirAge() throws {
-        var clock: UInt64 = 1_000
-        let cache = TunnelStatusCache(nowMs: { clock })
+        let clock = Locked<UInt64>(1_000)
+        let cache = TunnelStatusCache(nowMs: { clock.value })
         cache.setAdapterState(.running)
         cache.setTunnelState("connected")
         let stats = TunnelStatsSnapshot(listenPort: 51820, peers: [
@@ -24,7 +24,7 @@ final class AppMessageTests: XCTestCase {
                               rxBytes: 148, txBytes: 92, lastHandshake: 1_700_000_000, handshakes: 1, rttMs: 12),
         ])
         cache.setStats(stats)
-        clock += 250
+        clock.value += 250
         let reply = try AppMessageReply.decode(cache.answer(AppMessageRequest.stats.encoded()))
         XCTAssertEqual(reply.adapterState, .running)
         XCTAssertEqual(reply.tunnelState, "connected")

@@ -3,35 +3,54 @@ import XCTest
 @testable import Culvert
 
 /// An in-memory platform: records what the controller asks of the system.
-final class FakePlatform: TunnelPlatform {
+final class FakePlatform: TunnelPlatform, @unchecked Sendable {
     let lock = NSLock()
     var applied: [PacketTunnelSettingsPlan] = []
     var settingsError: Error?
     var descriptor: Int32?
-    var reader: (([Data]) -> Void)?
+    var reader: (@Sendable ([Data]) -> Void)?
     var written: [Data] = []
-    var holdSettings: ((@escaping () -> Void) -> Void)?
+    var holdSettings: (@Sendable (@escaping @Sendable () -> Void) -> Void)?
+    /// Never answer `applySettings` (what NetworkExtension sometimes does).
+    var neverAnswer = false
+    var reassertions: [Bool] = []
+    var cancelled: [String] = []
+    /// What happened, in order, across the platform and the factory.
+    let journal: Locked<[String]>
 
-    func applySettings(_ plan: PacketTunnelSettingsPlan, completion: @escaping (Error?) -> Void) {
-        lock.lock(); applied.append(plan); let error = settingsError; let hold = holdSettings; lock.unlock()
+    init(journal: Locked<[String]> = Locked([])) { self.journal = journal }
+
+    func applySettings(_ plan: PacketTunnelSettingsPlan, completion: @escaping @Sendable (Error?) -> Void) {
+        journal.mutate { $0.append("applySettings") }
+        lock.lock(); applied.append(plan); let error = settingsError; let hold = holdSettings; let never = neverAnswer; lock.unlock()
+        if never { return }
         if let hold = hold { hold { completion(error) } } else { DispatchQueue.global().async { completion(error) } }
     }
     func tunnelDescriptor() -> Int32? { descriptor }
-    func startReadingPackets(_ handler: @escaping ([Data]) -> Void) { lock.lock(); reader = handler; lock.unlock() }
+    func startReadingPackets(_ handler: @escaping @Sendable ([Data]) -> Void) { lock.lock(); reader = handler; lock.unlock() }
     func stopReadingPackets() { lock.lock(); reader = nil; lock.unlock() }
     func writePackets(_ packets: [Data]) { lock.lock(); written += packets; lock.unlock() }
+    func setReasserting(_ reasserting: Bool) { lock.lock(); reassertions.append(reasserting); lock.unlock() }
+    func cancelTunnel(with error: Error?) { lock.lock(); cancelled.append(String(describing: error)); lock.unlock() }
     /// Packets the system sends into the tunnel.
     func inject(_ packets: [Data]) { lock.lock(); let r = reader; lock.unlock(); r?(packets) }
+    func snapshot<T>(_ read: (FakePlatform) -> T) -> T { lock.lock(); defer { lock.unlock() }; return read(self) }
 }
 
 /// An engine double recording calls; its factory parses a tiny `key=value` text.
-final class FakeEngine: TunnelEngine {
+final class FakeEngine: TunnelEngine, @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [String] = []
     private var sentPackets: [Data] = []
     private var isStopped = false
     let io: TunnelPacketIO
-    init(io: TunnelPacketIO) { self.io = io }
+    let configuration: PreparedConfiguration
+    let events: @Sendable (TunnelEngineEvent) -> Void
+    init(io: TunnelPacketIO, configuration: PreparedConfiguration, events: @escaping @Sendable (TunnelEngineEvent) -> Void) {
+        self.io = io
+        self.configuration = configuration
+        self.events = events
+    }
     var calls: [String] { lock.lock(); defer { lock.unlock() }; return recorded }
     var sent: [Data] { lock.lock(); defer { lock.unlock() }; return sentPackets }
     var stopped: Bool { lock.lock(); defer { lock.unlock() }; return isStopped }
@@ -52,21 +71,32 @@ final class FakeEngine: TunnelEngine {
     func stop() throws { try record("stop") }
 }
 
-final class FakeFactory: TunnelEngineFactory {
+final class FakeFactory: TunnelEngineFactory, @unchecked Sendable {
     private let lock = NSLock()
     private var started: [FakeEngine] = []
+    private var failure: Error?
+    let journal: Locked<[String]>
+    init(journal: Locked<[String]> = Locked([])) { self.journal = journal }
     /// Engines started so far (read from any thread).
     var engines: [FakeEngine] { lock.lock(); defer { lock.unlock() }; return started }
-    var startError: Error?
+    var startError: Error? {
+        get { lock.lock(); defer { lock.unlock() }; return failure }
+        set { lock.lock(); failure = newValue; lock.unlock() }
+    }
     func prepare(configText: String) throws -> PreparedConfiguration {
         guard configText.hasPrefix("address=") else {
             throw CulvertAdapterError.invalidConfiguration(kind: "SYNTAX_ERROR", detail: "not a config")
         }
-        return PreparedConfiguration(settings: SettingsInput(addresses: [String(configText.dropFirst(8))]), payload: configText)
+        var prepared = PreparedConfiguration(settings: SettingsInput(addresses: [String(configText.dropFirst(8))]), payload: configText)
+        prepared.redacted = "[Interface]\nPrivateKey = (hidden)\n"
+        return prepared
     }
-    func start(_ configuration: PreparedConfiguration, io: TunnelPacketIO, events: @escaping (TunnelEngineEvent) -> Void) throws -> TunnelEngine {
+    func resolveEndpoints(_ configuration: PreparedConfiguration) { journal.mutate { $0.append("resolveEndpoints") } }
+    func start(_ configuration: PreparedConfiguration, io: TunnelPacketIO,
+               events: @escaping @Sendable (TunnelEngineEvent) -> Void) throws -> TunnelEngine {
         if let error = startError { throw error }
-        let engine = FakeEngine(io: io)
+        journal.mutate { $0.append("start") }
+        let engine = FakeEngine(io: io, configuration: configuration, events: events)
         lock.lock(); started.append(engine); lock.unlock()
         events(.stateChanged("connecting"))
         return engine
@@ -74,12 +104,18 @@ final class FakeFactory: TunnelEngineFactory {
 }
 
 final class ControllerTests: XCTestCase {
-    private func run(_ body: (@escaping (Error?) -> Void) -> Void) -> Error? {
-        let done = expectation(description: "completion")
-        var result: Error?
-        body { result = $0; done.fulfill() }
-        wait(for: [done], timeout: 10)
-        return result
+    private func run(_ body: (@escaping @Sendable (Error?) -> Void) -> Void) -> Error? {
+        let done = Signal()
+        let result = Locked<Error?>(nil)
+        body { result.value = $0; done.fire() }
+        done.wait()
+        return result.value
+    }
+
+    private func stop(_ controller: TunnelController) {
+        let stopped = Signal()
+        controller.stop { stopped.fire() }
+        stopped.wait()
     }
 
     func testStartAppliesSettingsThenRunsOnCallbacks() throws {
@@ -103,11 +139,9 @@ final class ControllerTests: XCTestCase {
         controller.pathUpdated(PathSummary(isSatisfied: true, interfaces: ["en0"]))
         controller.pathUpdated(PathSummary(isSatisfied: true, interfaces: ["pdp_ip0"]))
         XCTAssertEqual(controller.state, .running)
-        XCTAssertEqual(engine.calls.filter { $0 != "send" }, ["update", "sleep", "wake", "networkChanged", "networkChanged"])
-
-        let stopped = expectation(description: "stopped")
-        controller.stop { stopped.fulfill() }
-        wait(for: [stopped], timeout: 10)
+        XCTAssertEqual(engine.calls.filter { $0 != "send" }, ["update", "sleep", "wake", "networkChanged"],
+                       "wake with no path change does not rebind; the first path is the baseline")
+        stop(controller)
         XCTAssertEqual(controller.state, .stopped)
         XCTAssertTrue(engine.stopped)
         platform.inject([Data([0x45])])
@@ -149,25 +183,23 @@ final class ControllerTests: XCTestCase {
 
     func testStopDuringSettingsWinsAndAppMessagesAnswerMeanwhile() {
         let platform = FakePlatform(), factory = FakeFactory()
-        var release: (() -> Void)?
-        let held = expectation(description: "settings held")
-        platform.holdSettings = { finish in release = finish; held.fulfill() }
+        let release = Locked<(@Sendable () -> Void)?>(nil)
+        let held = Signal()
+        platform.holdSettings = { finish in release.value = finish; held.fire() }
         let controller = TunnelController(platform: platform, factory: factory)
-        let started = expectation(description: "start completion")
-        var startError: Error?
-        controller.start(configText: "address=10.0.0.2") { startError = $0; started.fulfill() }
-        wait(for: [held], timeout: 10)
+        let started = Signal()
+        let startError = Locked<Error?>(nil)
+        controller.start(configText: "address=10.0.0.2") { startError.value = $0; started.fire() }
+        held.wait()
 
         // The controller is mid-start: app messages are still answered immediately.
         let reply = try? AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.state.encoded()))
         XCTAssertEqual(reply?.adapterState, .starting)
 
-        let stopped = expectation(description: "stopped")
-        controller.stop { stopped.fulfill() }
-        wait(for: [stopped], timeout: 10)
-        release?()
-        wait(for: [started], timeout: 10)
-        XCTAssertEqual(startError as? CulvertAdapterError, .stopped(.start))
+        stop(controller)
+        release.value?()
+        started.wait()
+        XCTAssertEqual(startError.value as? CulvertAdapterError, .stopped(.start))
         XCTAssertTrue(factory.engines.isEmpty, "no tunnel started after stop")
         XCTAssertEqual(controller.state, .stopped)
     }
@@ -185,7 +217,7 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(reply.reloading, true)
         XCTAssertNil(reply.error)
         XCTAssertTrue(waitUntil(10) { factory.engines.first?.calls.contains("update") == true })
-        platform.lock.lock(); let last = platform.applied.last; platform.lock.unlock()
+        let last = platform.snapshot { $0.applied.last }
         XCTAssertEqual(last?.ipv4Addresses.first?.address, "10.0.0.3", "the new settings were applied")
 
         controller.configurationSource = { throw CulvertAdapterError.tunnel("keychain unavailable") }
@@ -196,33 +228,121 @@ final class ControllerTests: XCTestCase {
 
     func testAStaleStartNeverRunsAfterStopAndRestart() {
         let platform = FakePlatform(), factory = FakeFactory()
-        var releases: [() -> Void] = []
-        let lock = NSLock()
-        platform.holdSettings = { finish in lock.lock(); releases.append(finish); lock.unlock() }
+        let releases = Locked<[@Sendable () -> Void]>([])
+        platform.holdSettings = { finish in releases.mutate { $0.append(finish) } }
         let controller = TunnelController(platform: platform, factory: factory)
-        let first = expectation(description: "first start")
-        var firstError: Error?
-        controller.start(configText: "address=10.0.0.2") { firstError = $0; first.fulfill() }
-        XCTAssertTrue(waitUntil(10) { lock.lock(); defer { lock.unlock() }; return releases.count == 1 })
-        let stopped = expectation(description: "stopped")
-        controller.stop { stopped.fulfill() }
-        wait(for: [stopped], timeout: 10)
-        let second = expectation(description: "second start")
-        var secondError: Error?
-        controller.start(configText: "address=10.0.0.3") { secondError = $0; second.fulfill() }
-        XCTAssertTrue(waitUntil(10) { lock.lock(); defer { lock.unlock() }; return releases.count == 2 })
+        let first = Signal()
+        let firstError = Locked<Error?>(nil)
+        controller.start(configText: "address=10.0.0.2") { firstError.value = $0; first.fire() }
+        XCTAssertTrue(waitUntil(10) { releases.value.count == 1 })
+        stop(controller)
+        let second = Signal()
+        let secondError = Locked<Error?>(CulvertAdapterError.alreadyStarted)
+        controller.start(configText: "address=10.0.0.3") { secondError.value = $0; second.fire() }
+        XCTAssertTrue(waitUntil(10) { releases.value.count == 2 })
 
-        lock.lock(); let pending = releases; lock.unlock()
+        let pending = releases.value
         pending[0]()   // the first start's settings complete late
-        wait(for: [first], timeout: 10)
-        XCTAssertEqual(firstError as? CulvertAdapterError, .stopped(.start))
+        first.wait()
+        XCTAssertEqual(firstError.value as? CulvertAdapterError, .stopped(.start))
         XCTAssertTrue(factory.engines.isEmpty, "the stale start started nothing")
         XCTAssertEqual(controller.state, .starting, "the second start is still in progress")
         pending[1]()
-        wait(for: [second], timeout: 10)
-        XCTAssertNil(secondError)
+        second.wait()
+        XCTAssertNil(secondError.value)
         XCTAssertEqual(factory.engines.count, 1)
         XCTAssertEqual(controller.state, .running)
+    }
+
+    func testSettingsThatNeverAnswerFailTheStartAfterTheTimeout() {
+        let platform = FakePlatform(), factory = FakeFactory()
+        platform.neverAnswer = true
+        let controller = TunnelController(platform: platform, factory: factory, settingsTimeout: 0.2)
+        let error = run { controller.start(configText: "address=10.0.0.2", completion: $0) }
+        XCTAssertEqual(error as? CulvertAdapterError, .settingsTimeout(seconds: 0.2))
+        XCTAssertEqual(controller.state, .stopped, "not left in starting (Connecting) forever")
+        XCTAssertTrue(factory.engines.isEmpty)
+        // The next start works.
+        platform.lock.lock(); platform.neverAnswer = false; platform.lock.unlock()
+        XCTAssertNil(run { controller.start(configText: "address=10.0.0.2", completion: $0) })
+        XCTAssertEqual(controller.state, .running)
+    }
+
+    func testEndpointsAreResolvedBeforeTheSettingsAndThePathReachesTheEngine() throws {
+        let journal = Locked<[String]>([])
+        let platform = FakePlatform(journal: journal), factory = FakeFactory(journal: journal)
+        let controller = TunnelController(platform: platform, factory: factory)
+        let ipv6Only = PathSummary(status: .satisfied, interfaces: ["en0"], supportsIPv4: false, supportsIPv6: true)
+        let started = Signal()
+        controller.start(configText: "address=10.0.0.2", pathWait: 10) { _ in started.fire() }
+        controller.pathUpdated(ipv6Only)   // the start waits for the first path
+        started.wait()
+        XCTAssertEqual(journal.value, ["resolveEndpoints", "applySettings", "start"],
+                       "getaddrinfo runs before the tunnel's DNS settings exist")
+        let engine = try XCTUnwrap(factory.engines.first)
+        XCTAssertEqual(engine.configuration.underlyingPath, ipv6Only)
+        let options = CulvertEngineFactory(resolver: nil).options(for: engine.configuration.underlyingPath)
+        XCTAssertEqual(options?.assumeIpv6Only, true, "supportsIPv4 == false reaches the core")
+        XCTAssertNil(CulvertEngineFactory(resolver: nil).options(for: PathSummary(isSatisfied: true, interfaces: ["en0"])))
+
+        // No path at all: the start goes ahead after the wait.
+        let other = TunnelController(platform: FakePlatform(), factory: FakeFactory())
+        XCTAssertNil(run { other.start(configText: "address=10.0.0.2", pathWait: 0.1, completion: $0) })
+        XCTAssertEqual(other.state, .running)
+    }
+
+    func testReconnectsSetReassertingAndAStopFromBelowCancelsTheTunnel() throws {
+        let platform = FakePlatform(), factory = FakeFactory()
+        let controller = TunnelController(platform: platform, factory: factory)
+        XCTAssertNil(run { controller.start(configText: "address=10.0.0.2", completion: $0) })
+        let engine = try XCTUnwrap(factory.engines.first)
+        engine.events(.stateChanged("connected"))
+        engine.events(.stateChanged("reasserting"))
+        engine.events(.stateChanged("reasserting"))
+        engine.events(.stateChanged("connected"))
+        XCTAssertTrue(waitUntil(10) { platform.snapshot { $0.reassertions } == [true, false] })
+        XCTAssertTrue(platform.snapshot { $0.cancelled }.isEmpty)
+
+        engine.events(.stateChanged("stopped"))   // nobody asked: a fatal stop
+        XCTAssertTrue(waitUntil(10) { platform.snapshot { $0.cancelled.count } == 1 })
+        XCTAssertEqual(controller.state, .stopped, "the system's stopTunnel will find it stopped")
+        stop(controller)
+        XCTAssertEqual(platform.snapshot { $0.cancelled.count }, 1, "a requested stop does not cancel")
+
+        XCTAssertEqual(ReassertingRule.action(state: "stopped", reasserting: false, adapterRunning: false), ReassertingRule.Action.none)
+        XCTAssertEqual(ReassertingRule.action(state: "reasserting", reasserting: false, adapterRunning: true), .setReasserting(true))
+    }
+
+    func testWakeRebindsOnlyWhenThePathChangedWhileAsleep() throws {
+        let platform = FakePlatform(), factory = FakeFactory()
+        let controller = TunnelController(platform: platform, factory: factory)
+        controller.pathUpdated(PathSummary(isSatisfied: true, interfaces: ["en0"], gateways: ["192.168.1.1:0"]))
+        XCTAssertNil(run { controller.start(configText: "address=10.0.0.2", completion: $0) })
+        let engine = try XCTUnwrap(factory.engines.first)
+        controller.sleep()
+        controller.wake()
+        controller.sleep()
+        // Another Wi-Fi on the same interface, no unsatisfied moment in between.
+        controller.pathUpdated(PathSummary(isSatisfied: true, interfaces: ["en0"], gateways: ["10.0.0.1:0"]))
+        controller.wake()
+        XCTAssertEqual(controller.state, .running)
+        XCTAssertEqual(engine.calls, ["sleep", "wake", "sleep", "wake", "networkChanged"])
+        stop(controller)
+    }
+
+    func testConfigurationAndLogAppMessages() throws {
+        let platform = FakePlatform(), factory = FakeFactory()
+        let controller = TunnelController(platform: platform, factory: factory)
+        var reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.configuration.encoded()))
+        XCTAssertNil(reply.configuration)
+        XCTAssertNotNil(reply.error)
+        XCTAssertNil(run { controller.start(configText: "address=10.0.0.2", completion: $0) })
+        reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.configuration.encoded()))
+        XCTAssertEqual(reply.configuration, "[Interface]\nPrivateKey = (hidden)\n")
+        reply = try AppMessageReply.decode(controller.handleAppMessage(AppMessageRequest.log.encoded()))
+        XCTAssertNil(reply.logLines)
+        XCTAssertNotNil(reply.error, "no ring log configured")
+        stop(controller)
     }
 
     func testPacketFamilies() {

@@ -28,24 +28,23 @@ final class FFIBasicsTests: XCTestCase {
     }
 
     func testLogsReachASwiftSinkAtTheChosenLevel() {
-        let lock = NSLock()
-        var lines: [LogRecord] = []
+        let lines = Locked<[LogRecord]>([])
         CulvertLogging.configure(level: .info, sink: ClosureLogSink { record in
-            lock.lock(); lines.append(record); lock.unlock()
+            lines.mutate { $0.append(record) }
         })
         defer { CulvertLogging.configure(level: .info, sink: nil) }
         logMessage(level: .info, text: "swift-sink-probe-1")
         logMessage(level: .debug, text: "swift-sink-probe-hidden")
         setLogLevel(level: .debug)
         logMessage(level: .debug, text: "swift-sink-probe-2")
-        lock.lock(); let seen = lines.filter { $0.text.hasPrefix("swift-sink-probe") }; lock.unlock()
+        let seen = lines.value.filter { $0.text.hasPrefix("swift-sink-probe") }
         XCTAssertEqual(seen.map(\.text), ["swift-sink-probe-1", "swift-sink-probe-2"])
         XCTAssertEqual(seen.first?.level, .info)
         XCTAssertEqual(seen.first?.target, "culvert::app")
 
         CulvertLogging.configure(level: .info, sink: nil)
         logMessage(level: .info, text: "swift-sink-probe-after-removal")
-        lock.lock(); let after = lines.contains { $0.text == "swift-sink-probe-after-removal" }; lock.unlock()
+        let after = lines.value.contains { $0.text == "swift-sink-probe-after-removal" }
         XCTAssertFalse(after, "a removed sink gets nothing")
     }
 }

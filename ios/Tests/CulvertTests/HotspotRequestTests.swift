@@ -9,8 +9,10 @@ final class HotspotRequestTests: XCTestCase {
     func testPersonalNetworks() {
         XCTAssertNil(error(HotspotRequest(ssid: "Cafe", security: .open)))
         XCTAssertNil(error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: "correct horse"))))
-        XCTAssertNil(error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: String(repeating: "a1", count: 32)))))
-        XCTAssertNil(error(HotspotRequest(ssid: "Old", security: .wep(key: "abcde"))))
+        guard case .invalidWPAPassphrase? = error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: String(repeating: "a1", count: 32)))) else { return XCTFail("a raw PSK is refused") }
+        XCTAssertNil(error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: String(repeating: "x", count: 63)))))
+        guard case .invalidWEPPassphrase? = error(HotspotRequest(ssid: "Old", security: .wep(key: "abcde"))) else { return XCTFail("ASCII WEP keys are refused") }
+        XCTAssertNil(error(HotspotRequest(ssid: "Old", security: .wep(key: "0123456789abcdef0123456789"))))
         XCTAssertNil(error(HotspotRequest(ssid: "Old", security: .wep(key: "0123456789"))))
         guard case .invalidWPAPassphrase? = error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: "short"))) else { return XCTFail() }
         guard case .invalidWPAPassphrase? = error(HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: String(repeating: "x", count: 64)))) else { return XCTFail("64 non-hex") }
@@ -21,6 +23,9 @@ final class HotspotRequestTests: XCTestCase {
         guard case .invalidSSID? = error(HotspotRequest(ssid: nil, security: .open)) else { return XCTFail() }
         guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: "", ssidIsPrefix: true, security: .open)) else { return XCTFail() }
         XCTAssertNil(error(HotspotRequest(ssid: "Cafe-", ssidIsPrefix: true, security: .wpaPersonal(passphrase: "12345678"))))
+        XCTAssertNil(error(HotspotRequest(ssid: "Caf", ssidIsPrefix: true, security: .open)))
+        guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: "Ca", ssidIsPrefix: true, security: .open)) else { return XCTFail("prefix of 2") }
+        guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: String(repeating: "c", count: 33), ssidIsPrefix: true, security: .open)) else { return XCTFail("prefix of 33") }
         guard case .invalidSSIDPrefix? = error(HotspotRequest(ssid: "Corp-", ssidIsPrefix: true,
             security: .enterprise(EAPRequest(methods: [.peap], username: "a", password: "b")))) else { return XCTFail("no EAP prefix init") }
     }
@@ -88,5 +93,21 @@ final class HotspotRequestTests: XCTestCase {
         XCTAssertEqual(OnDemandPolicy.exceptWiFi(trustedSSIDs: []).rules, OnDemandPolicy.always.rules)
         XCTAssertEqual(OnDemandPolicy.cellularOnly.rules.first?.interface, .cellular)
         XCTAssertEqual(OnDemandPolicy.wifiOnly.rules.last?.action, .disconnect)
+    }
+
+    func testApplyTimeRulesAndTheJoinCheck() throws {
+        let tls = HotspotRequest(ssid: "Corp", security: .enterprise(EAPRequest(methods: [.tls], username: "alice",
+                                                                                requiresClientCertificate: true)))
+        XCTAssertThrowsError(try tls.validate(hasIdentity: false, trustedServerCertificateCount: 0)) {
+            XCTAssertTrue("\($0)".contains("com.apple.networkextensionsharing"), "\($0)")
+        }
+        XCTAssertNoThrow(try tls.validate(hasIdentity: true, trustedServerCertificateCount: 10))
+        XCTAssertThrowsError(try tls.validate(hasIdentity: true, trustedServerCertificateCount: 11))
+        let wpa = HotspotRequest(ssid: "Home", security: .wpaPersonal(passphrase: "correct horse"))
+        XCTAssertEqual(HotspotJoinCheck.decide(wpa, currentSSID: "Home"), .joined)
+        XCTAssertEqual(HotspotJoinCheck.decide(wpa, currentSSID: "Neighbour"), .notJoined(currentSSID: "Neighbour"))
+        XCTAssertEqual(HotspotJoinCheck.decide(wpa, currentSSID: nil), .notJoined(currentSSID: nil), "stored is not joined")
+        let prefix = HotspotRequest(ssid: "Cafe-", ssidIsPrefix: true, security: .open)
+        XCTAssertEqual(HotspotJoinCheck.decide(prefix, currentSSID: "Cafe-Upstairs"), .joined)
     }
 }

@@ -27,9 +27,9 @@ final class SettingsPlanTests: XCTestCase {
             searchDomains: ["corp.example"],
             mtu: 1420,
             remoteAddress: "198.51.100.7"))
-        XCTAssertEqual(plan.tunnelRemoteAddress, "198.51.100.7")
+        XCTAssertEqual(plan.tunnelRemoteAddress, "127.0.0.1", "never the server's name or address")
         XCTAssertEqual(plan.ipv4Addresses, [.init(address: "10.8.0.2", subnetMask: "255.255.255.255")])
-        XCTAssertEqual(plan.ipv6Addresses, [.init(address: "fd00::2", prefixLength: 128)])
+        XCTAssertEqual(plan.ipv6Addresses, [.init(address: "fd00::2", prefixLength: 120)], "clamped to /120 as WireGuardKit does")
         XCTAssertEqual(plan.ipv4IncludedRoutes.count, 1)
         XCTAssertTrue(plan.ipv4IncludedRoutes[0].isDefault)
         XCTAssertTrue(plan.ipv6IncludedRoutes[0].isDefault)
@@ -54,10 +54,58 @@ final class SettingsPlanTests: XCTestCase {
         XCTAssertEqual(plan.tunnelOverheadBytes, 80)
     }
 
-    func testExplicitMatchDomainsNarrowDNS() throws {
+    func testDNSMatchesEveryDomainWithServersAndKeepsSearchDomainsWithout() throws {
+        // Split tunnel with DNS servers: still every query to the tunnel's servers.
+        var plan = try PacketTunnelSettingsPlan.translate(SettingsInput(
+            addresses: ["10.8.0.2"], includedRoutes: ["10.8.0.0/24"], dnsServers: ["10.8.0.1"]))
+        XCTAssertEqual(plan.matchDomains, [""])
+        XCTAssertTrue(plan.hasDNSSettings)
+        // Search domains alone: kept (NEDNSSettings with no servers), no matchDomains.
+        plan = try PacketTunnelSettingsPlan.translate(SettingsInput(addresses: ["10.8.0.2"], searchDomains: ["corp.example"]))
+        XCTAssertEqual(plan.searchDomains, ["corp.example"])
+        XCTAssertTrue(plan.dnsServers.isEmpty)
+        XCTAssertTrue(plan.matchDomains.isEmpty)
+        XCTAssertTrue(plan.hasDNSSettings)
+        plan = try PacketTunnelSettingsPlan.translate(SettingsInput(addresses: ["10.8.0.2"], remoteAddress: "vpn.example.com"))
+        XCTAssertFalse(plan.hasDNSSettings)
+        XCTAssertEqual(plan.tunnelRemoteAddress, "127.0.0.1", "a host name never becomes tunnelRemoteAddress")
+    }
+
+    /// The per-family rule (item 5): a family with routes is configured even with
+    /// no address, so its traffic cannot leave outside the tunnel.
+    func testV4OnlyAddressWithDualStackRoutesClaimsIPv6() throws {
         let plan = try PacketTunnelSettingsPlan.translate(SettingsInput(
-            addresses: ["10.8.0.2"], dnsServers: ["10.8.0.1"], matchDomains: ["corp.example"]))
-        XCTAssertEqual(plan.matchDomains, ["corp.example"])
+            addresses: ["10.0.0.2/32"], includedRoutes: ["0.0.0.0/0", "::/0"], interfaceRoutes: ["10.0.0.2/32"]))
+        XCTAssertTrue(plan.ipv4Enabled)
+        XCTAssertTrue(plan.ipv6Enabled, "IPv6 default route without an IPv6 address: ipv6Settings still created")
+        XCTAssertTrue(plan.ipv6Addresses.isEmpty)
+        XCTAssertEqual(plan.ipv6IncludedRoutes.map(\.isDefault), [true])
+    }
+
+    func testV6OnlyAddressWithDualStackRoutesClaimsIPv4() throws {
+        let plan = try PacketTunnelSettingsPlan.translate(SettingsInput(
+            addresses: ["fd00::2/64"], includedRoutes: ["0.0.0.0/0", "::/0"], interfaceRoutes: ["fd00::/64"], mtu: 1280))
+        XCTAssertTrue(plan.ipv4Enabled, "the IPv4 default route is kept without an IPv4 address")
+        XCTAssertTrue(plan.ipv4Addresses.isEmpty)
+        XCTAssertEqual(plan.ipv4IncludedRoutes.map(\.isDefault), [true])
+        XCTAssertEqual(plan.ipv6Addresses, [.init(address: "fd00::2", prefixLength: 64)])
+        XCTAssertEqual(plan.ipv6IncludedRoutes.map(\.address), ["::", "fd00::"], "the interface subnet is a route")
+    }
+
+    func testDualStackSplitTunnelWithInterfaceRoutes() throws {
+        let plan = try PacketTunnelSettingsPlan.translate(SettingsInput(
+            addresses: ["10.8.0.2/24", "fd00::2/128"], includedRoutes: ["198.51.100.0/24"],
+            interfaceRoutes: ["10.8.0.0/24", "fd00::2/128"]))
+        XCTAssertTrue(plan.ipv4Enabled && plan.ipv6Enabled)
+        XCTAssertEqual(plan.ipv4IncludedRoutes.map(\.address), ["198.51.100.0", "10.8.0.0"])
+        XCTAssertEqual(plan.ipv6Addresses.map(\.prefixLength), [120])
+        XCTAssertEqual(plan.ipv6IncludedRoutes, [.init(address: "fd00::2", prefixLength: 128)], "the route keeps /128")
+        // A v4-only split tunnel leaves IPv6 alone (nothing of it is claimed).
+        let v4 = try PacketTunnelSettingsPlan.translate(SettingsInput(addresses: ["10.8.0.2/32"], includedRoutes: ["10.8.0.0/24"]))
+        XCTAssertFalse(v4.ipv6Enabled)
+        // The core's decision wins over the derived one.
+        let forced = try PacketTunnelSettingsPlan.translate(SettingsInput(addresses: ["10.8.0.2/32"], ipv4Enabled: true, ipv6Enabled: true))
+        XCTAssertTrue(forced.ipv6Enabled)
     }
 
     func testBadInputIsATypedError() {

@@ -198,18 +198,20 @@ final class TunnelTests: XCTestCase {
         let core = try config.networkSettings(options: factory.settingsOptions)
         let plan = try PacketTunnelSettingsPlan.translate(prepared.settings)
 
-        XCTAssertEqual(plan.tunnelRemoteAddress, "fd00::7")
+        XCTAssertEqual(plan.tunnelRemoteAddress, "127.0.0.1", "the endpoint is shown as serverAddress, never used here")
+        XCTAssertEqual(prepared.settings.remoteAddress, "fd00::7")
         XCTAssertEqual(plan.ipv4Addresses, [.init(address: "10.8.0.2", subnetMask: "255.255.255.0")])
         XCTAssertEqual(plan.ipv6Addresses, [.init(address: "fd00:8::2", prefixLength: 64)])
-        XCTAssertEqual(plan.ipv4IncludedRoutes.count + plan.ipv6IncludedRoutes.count, core.includedRoutes.count,
-                       "every included route of the core, no more")
+        let coreRoutes = Set((core.includedRoutes + core.interfaceRoutes).map { "\($0.address)/\($0.prefixLength)" })
+        XCTAssertEqual(plan.ipv4IncludedRoutes.count + plan.ipv6IncludedRoutes.count, coreRoutes.count,
+                       "every included and interface route of the core, no more")
         XCTAssertTrue(plan.ipv4IncludedRoutes.contains { $0.isDefault })
         XCTAssertTrue(plan.ipv6IncludedRoutes.contains { $0.isDefault })
         XCTAssertEqual(plan.ipv4ExcludedRoutes.count + plan.ipv6ExcludedRoutes.count, core.excludedRoutes.count)
         XCTAssertTrue(plan.ipv4ExcludedRoutes.contains(.init(address: "198.51.100.0", subnetMask: "255.255.255.0")))
         XCTAssertEqual(plan.dnsServers, core.dnsServers)
         XCTAssertEqual(plan.searchDomains, ["corp.example"])
-        XCTAssertEqual(plan.matchDomains, core.dnsMatchAll ? [""] : [])
+        XCTAssertEqual(plan.matchDomains, [""], "DNS servers: every domain goes to them")
         XCTAssertEqual(plan.mtu, 1380)
     }
 

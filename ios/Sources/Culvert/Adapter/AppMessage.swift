@@ -13,6 +13,10 @@ public enum AppMessageRequest: String, Codable, Sendable {
     /// Re-read the configuration (the app saved a new one) and apply it live.
     /// The reply comes at once (`reloading: true`); the update runs afterwards.
     case reload
+    /// The newest lines of the extension's ring log (`logLines`).
+    case log
+    /// The configuration the tunnel runs, keys redacted (`configuration`).
+    case configuration
 
     /// The bytes to pass to `NETunnelProviderSession.sendProviderMessage`.
     public func encoded() -> Data {
@@ -82,6 +86,10 @@ public struct AppMessageReply: Codable, Equatable, Sendable {
     public var statsAgeMs: UInt64?
     /// `true` when a `.reload` was accepted and is being applied.
     public var reloading: Bool?
+    /// The newest ring-log lines (only for `.log`).
+    public var logLines: [RingLog.Entry]?
+    /// The running configuration without secrets (only for `.configuration`).
+    public var configuration: String?
     /// Set when the request could not be understood or cannot be done.
     public var error: String?
 
@@ -109,11 +117,26 @@ public final class TunnelStatusCache: @unchecked Sendable {
     private var tunnelState: String?
     private var stats: TunnelStatsSnapshot?
     private var statsTakenAt: UInt64?
-    private let now: () -> UInt64
+    private var configuration: String?
+    private let now: @Sendable () -> UInt64
+    private let logSource: (@Sendable () -> [RingLog.Entry])?
 
-    /// Creates a cache; `nowMs` is a monotonic clock in milliseconds (injected by tests).
-    public init(nowMs: @escaping () -> UInt64 = TunnelStatusCache.monotonicMs) {
+    /// How many ring-log lines a `.log` reply carries at most (app messages are
+    /// small; the app can read the whole file from the App Group container).
+    public static let logReplyLimit = 200
+
+    /// Creates a cache; `nowMs` is a monotonic clock in milliseconds (injected by
+    /// tests), `logSource` gives the ring log's lines for `.log` requests.
+    public init(nowMs: @escaping @Sendable () -> UInt64 = TunnelStatusCache.monotonicMs,
+                logSource: (@Sendable () -> [RingLog.Entry])? = nil) {
         now = nowMs
+        self.logSource = logSource
+    }
+
+    /// Records the running configuration (already redacted), or `nil`.
+    public func setConfiguration(_ redacted: String?) {
+        lock.lock(); defer { lock.unlock() }
+        configuration = redacted
     }
 
     /// Milliseconds of a monotonic clock.
@@ -125,7 +148,7 @@ public final class TunnelStatusCache: @unchecked Sendable {
     public func setAdapterState(_ state: AdapterState) {
         lock.lock(); defer { lock.unlock() }
         adapterState = state
-        if state == .stopped || state == .idle { tunnelState = nil }
+        if state == .stopped || state == .idle { tunnelState = nil; configuration = nil }
     }
 
     /// Records the Rust tunnel's state.
@@ -143,16 +166,27 @@ public final class TunnelStatusCache: @unchecked Sendable {
 
     /// The reply to `request`, built from the cache alone.
     public func reply(to request: AppMessageRequest?) -> AppMessageReply {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
         var reply = AppMessageReply(adapterState: adapterState, tunnelState: tunnelState)
         switch request {
         case .none:
             reply.error = "unknown request; send AppMessageRequest.encoded()"
-        case .state?, .reload?:
+        case .state?, .reload?, .log?:
             break
         case .stats?:
             reply.stats = stats
             if let taken = statsTakenAt { reply.statsAgeMs = now() &- taken }
+        case .configuration?:
+            reply.configuration = configuration
+            if configuration == nil { reply.error = "configuration: the tunnel is not running" }
+        }
+        lock.unlock()
+        if request == .log {
+            if let source = logSource {
+                reply.logLines = Array(source().suffix(Self.logReplyLimit))
+            } else {
+                reply.error = "log: no ring log (CulvertTunnelAdapter.Options.appGroup)"
+            }
         }
         return reply
     }

@@ -6,15 +6,18 @@ import Foundation
 
 extension SettingsInput {
     /// The input of `PacketTunnelSettingsPlan.translate` for `settings`.
-    /// - Parameter remoteAddress: what the system shows as the server (`nil`: a placeholder).
+    /// - Parameter remoteAddress: what the system shows as the server in Settings
+    ///   (`serverAddress`; the tunnel's `tunnelRemoteAddress` is always `127.0.0.1`).
     public init(_ settings: NetworkSettings, remoteAddress: String? = nil) {
         let text = { (prefix: IpPrefix) in "\(prefix.address)/\(prefix.prefixLength)" }
         self.init(addresses: settings.addresses.map(text),
                   includedRoutes: settings.includedRoutes.map(text),
                   excludedRoutes: settings.excludedRoutes.map(text),
+                  interfaceRoutes: settings.interfaceRoutes.map(text),
+                  ipv4Enabled: settings.ipv4Enabled,
+                  ipv6Enabled: settings.ipv6Enabled,
                   dnsServers: settings.dnsServers,
                   searchDomains: settings.dnsSearchDomains,
-                  matchDomains: settings.dnsMatchAll ? nil : [],
                   mtu: Int(settings.mtu),
                   remoteAddress: remoteAddress)
     }
@@ -60,9 +63,9 @@ extension TunnelStatsSnapshot {
 
 /// A `PacketSink` calling a closure with each batch (on Culvert's event-loop thread).
 public final class ClosurePacketSink: PacketSink, @unchecked Sendable {
-    private let handler: ([Data]) -> Void
+    private let handler: @Sendable ([Data]) -> Void
     /// Creates a sink.
-    public init(_ handler: @escaping ([Data]) -> Void) { self.handler = handler }
+    public init(_ handler: @escaping @Sendable ([Data]) -> Void) { self.handler = handler }
     /// Called by Culvert with one batch.
     public func deliver(packets: [Data]) throws { handler(packets) }
 }
@@ -70,9 +73,9 @@ public final class ClosurePacketSink: PacketSink, @unchecked Sendable {
 /// A `PacketBatchSink` calling a closure with each batch split into packets (on
 /// Culvert's event-loop thread): one buffer crosses the FFI per batch.
 public final class ClosurePacketBatchSink: PacketBatchSink, @unchecked Sendable {
-    private let handler: ([Data]) -> Void
+    private let handler: @Sendable ([Data]) -> Void
     /// Creates a sink.
-    public init(_ handler: @escaping ([Data]) -> Void) { self.handler = handler }
+    public init(_ handler: @escaping @Sendable ([Data]) -> Void) { self.handler = handler }
     /// Called by Culvert with one batch: the packets back to back, and their lengths.
     public func deliverBatch(data: Data, lengths: [UInt32]) throws {
         handler(ClosurePacketBatchSink.split(data, lengths))
@@ -93,15 +96,15 @@ public final class ClosurePacketBatchSink: PacketBatchSink, @unchecked Sendable 
 
 /// A `TunnelObserver` calling a closure with each event (on the tunnel's delivery thread).
 public final class ClosureTunnelObserver: TunnelObserver, @unchecked Sendable {
-    private let handler: (TunnelEvent) -> Void
+    private let handler: @Sendable (TunnelEvent) -> Void
     /// Creates an observer.
-    public init(_ handler: @escaping (TunnelEvent) -> Void) { self.handler = handler }
+    public init(_ handler: @escaping @Sendable (TunnelEvent) -> Void) { self.handler = handler }
     /// Called by Culvert with one event.
     public func onEvent(event: TunnelEvent) throws { handler(event) }
 }
 
 /// A running Rust tunnel as the adapter's `TunnelEngine`.
-public final class CulvertEngine: TunnelEngine {
+public final class CulvertEngine: TunnelEngine, @unchecked Sendable {
     /// The generated tunnel object, for anything the adapter does not wrap.
     public let tunnel: Tunnel
 
@@ -145,13 +148,35 @@ public struct CulvertEngineFactory: TunnelEngineFactory {
     public var tunnelOptions: TunnelOptions?
     /// Framing of the descriptor in descriptor mode (Apple utun: 4-byte family prefix).
     public var framing: TunFraming
+    /// Resolves endpoints on the underlying network (`getaddrinfo`, `AI_DEFAULT`),
+    /// ahead of the settings; `nil` leaves resolution to the core's own resolver
+    /// (which then never sees IPv4 literals: no NAT64 synthesis by the system).
+    public var resolver: UnderlyingNetworkResolver?
 
     /// Creates a factory.
     public init(settingsOptions: SettingsOptions = SettingsOptions(), tunnelOptions: TunnelOptions? = nil,
-                framing: TunFraming = .appleUtun) {
+                framing: TunFraming = .appleUtun, resolver: UnderlyingNetworkResolver? = UnderlyingNetworkResolver()) {
         self.settingsOptions = settingsOptions
         self.tunnelOptions = tunnelOptions
         self.framing = framing
+        self.resolver = resolver
+    }
+
+    /// Primes `resolver` with the configuration's endpoint hosts.
+    public func resolveEndpoints(_ configuration: PreparedConfiguration) {
+        guard let resolver = resolver, let config = configuration.payload as? TunnelConfig else { return }
+        resolver.prime(UnderlyingNetworkResolver.endpointHosts(of: config))
+    }
+
+    /// The tunnel options for a start on `path`: `assumeIpv6Only` is set when the
+    /// underlying path supports IPv6 but not IPv4 (`NWPath.supportsIPv4`), so the
+    /// core goes straight to NAT64 instead of failing IPv4 sends first. An explicit
+    /// `tunnelOptions.assumeIpv6Only = true` is kept.
+    public func options(for path: PathSummary?) -> TunnelOptions? {
+        guard let path = path, path.isUsable, !path.supportsIPv4, path.supportsIPv6 else { return tunnelOptions }
+        var options = tunnelOptions ?? TunnelOptions(nat64Prefix: nil, fwmark: nil, assumeIpv6Only: false)
+        options.assumeIpv6Only = true
+        return options
     }
 
     /// Parses `configText` and derives its settings.
@@ -160,7 +185,9 @@ public struct CulvertEngineFactory: TunnelEngineFactory {
             let config = try TunnelConfig.parse(text: configText)
             let settings = try config.networkSettings(options: settingsOptions)
             let remote = config.peers().count == 1 ? config.peers().first?.endpoint.flatMap(endpointHost) : nil
-            return PreparedConfiguration(settings: SettingsInput(settings, remoteAddress: remote), payload: config)
+            var prepared = PreparedConfiguration(settings: SettingsInput(settings, remoteAddress: remote), payload: config)
+            prepared.redacted = RedactedConfiguration.text(config)
+            return prepared
         } catch let error as ConfigError {
             throw CulvertAdapterError(error)
         }
@@ -168,7 +195,7 @@ public struct CulvertEngineFactory: TunnelEngineFactory {
 
     /// Starts a tunnel on `io`.
     public func start(_ configuration: PreparedConfiguration, io: TunnelPacketIO,
-                      events: @escaping (TunnelEngineEvent) -> Void) throws -> TunnelEngine {
+                      events: @escaping @Sendable (TunnelEngineEvent) -> Void) throws -> TunnelEngine {
         guard let config = configuration.payload as? TunnelConfig else {
             throw CulvertAdapterError.tunnel("start: the configuration was not prepared by CulvertEngineFactory")
         }
@@ -178,15 +205,18 @@ public struct CulvertEngineFactory: TunnelEngineFactory {
             default: events(.other(String(describing: event)))
             }
         }
+        let options = self.options(for: configuration.underlyingPath)
         do {
             switch io {
             case let .descriptor(fd):
                 return CulvertEngine(tunnel: try Tunnel.startWithFd(config: config, fd: fd, framing: framing,
-                                                                    observer: observer, options: tunnelOptions))
+                                                                    observer: observer, resolver: resolver,
+                                                                    options: options))
             case let .callbacks(deliver):
                 return CulvertEngine(tunnel: try Tunnel.startWithPacketBatches(config: config,
                                                                               sink: ClosurePacketBatchSink(deliver),
-                                                                              observer: observer, options: tunnelOptions))
+                                                                              observer: observer, resolver: resolver,
+                                                                              options: options))
             }
         } catch let error as TunnelError {
             throw CulvertAdapterError(error)

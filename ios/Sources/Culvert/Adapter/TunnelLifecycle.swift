@@ -42,7 +42,7 @@ public enum LifecycleDecision: Equatable, Sendable {
 }
 
 /// Every failure of the adapter, each a case an app handles differently.
-public enum CulvertAdapterError: Error, Equatable, CustomStringConvertible {
+public enum CulvertAdapterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The operation needs a running tunnel and there is none yet.
     case notStarted(AdapterOperation)
     /// `start` while the tunnel is starting or running.
@@ -57,6 +57,8 @@ public enum CulvertAdapterError: Error, Equatable, CustomStringConvertible {
     case invalidSettings(SettingsTranslationError)
     /// The system refused the network settings (`setTunnelNetworkSettings`).
     case settingsRejected(String)
+    /// `setTunnelNetworkSettings` never called back within this many seconds.
+    case settingsTimeout(seconds: Double)
     /// The Rust tunnel failed to start or to apply an operation.
     case tunnel(String)
 
@@ -70,6 +72,7 @@ public enum CulvertAdapterError: Error, Equatable, CustomStringConvertible {
         case let .invalidConfiguration(kind, detail): return "configuration rejected (\(kind)): \(detail)"
         case let .invalidSettings(error): return "network settings: \(error)"
         case let .settingsRejected(detail): return "the system rejected the network settings: \(detail)"
+        case let .settingsTimeout(seconds): return "the system did not apply the network settings within \(seconds) s"
         case let .tunnel(detail): return "tunnel: \(detail)"
         }
     }
@@ -128,6 +131,12 @@ public struct TunnelLifecycle: Equatable, Sendable {
         case (.stopping, .stop):
             return .ignore
         }
+    }
+
+    /// The engine stopped by itself (fatal error, or stopped from below) while
+    /// running or sleeping: the adapter is stopped; `start` may be called again.
+    public mutating func engineStopped() {
+        if state == .running || state == .sleeping { state = .stopped }
     }
 
     /// Records the end of the asynchronous part of `start` or `stop`.

@@ -23,7 +23,9 @@ public enum UtunDescriptor {
         let infinity = rlim_t.max  // RLIM_INFINITY is (~0UL), which Swift cannot import
         #else
         let resource = RLIMIT_NOFILE
-        let infinity = RLIM_INFINITY
+        // Darwin's RLIM_INFINITY is (((__uint64_t)1 << 63) - 1), a macro the Clang
+        // importer drops (scripts/swift-macro-denylist.txt): spelled out here.
+        let infinity: rlim_t = (rlim_t(1) << 63) - 1
         #endif
         if getrlimit(resource, &limit) == 0, limit.rlim_cur != infinity, limit.rlim_cur > 0 {
             return Int32(clamping: min(UInt64(limit.rlim_cur), UInt64(cap)))
@@ -43,21 +45,24 @@ public enum UtunDescriptor {
         return nil
     }
 
-    #if canImport(Darwin)
-    /// The interface name of `fd` if it is a utun control socket (Darwin only):
+    /// The interface name of `fd` if it is a utun control socket:
     /// `getsockopt(SYSPROTO_CONTROL, UTUN_OPT_IFNAME)` succeeds only on those.
+    /// Always `nil` off Darwin (there is no utun there).
     public static func utunInterfaceName(_ fd: Int32) -> String? {
+        #if canImport(Darwin)
         let sysprotoControl: Int32 = 2  // SYSPROTO_CONTROL, <sys/sys_domain.h>
         let utunOptIfname: Int32 = 2    // UTUN_OPT_IFNAME, <net/if_utun.h>
         var buffer = [CChar](repeating: 0, count: Int(IFNAMSIZ))
         var length = socklen_t(buffer.count)
         guard getsockopt(fd, sysprotoControl, utunOptIfname, &buffer, &length) == 0 else { return nil }
-        return String(cString: buffer)
+        return String(nulTerminated: buffer)
+        #else
+        return nil
+        #endif
     }
 
     /// The utun socket of this process, scanning the whole descriptor table.
     public static func findInProcess() -> (fd: Int32, interface: String)? {
         find(probe: utunInterfaceName)
     }
-    #endif
 }

@@ -15,6 +15,14 @@ import Security
 /// The containing app and the Packet Tunnel extension must share a keychain
 /// access group (the `keychain-access-groups` entitlement of both targets) so the
 /// extension can read what the app saved.
+///
+/// macOS: every call names the data-protection keychain
+/// (`kSecUseDataProtectionKeychain`), which app extensions use; without it macOS
+/// goes to the file-based login keychain and the extension cannot read the item.
+/// A **system extension** runs as root and has no data-protection keychain: set
+/// `mode = .systemExtension(...)` in both the app and the extension; items then
+/// go to the file-based keychain with an access list naming the app and the
+/// extension (as WireGuard's macOS app does). See docs/ios.md.
 public enum TunnelConfigurationStore {
     /// Keychain failures, with the `OSStatus`.
     public enum StoreError: Error, Equatable, CustomStringConvertible {
@@ -26,6 +34,8 @@ public enum TunnelConfigurationStore {
         case noReference
         /// The stored item is not UTF-8 text.
         case corrupt
+        /// The access list for `.systemExtension` could not be made (macOS only).
+        case accessListFailed(OSStatus)
 
         /// A sentence for logs.
         public var description: String {
@@ -34,29 +44,55 @@ public enum TunnelConfigurationStore {
             case let .notFound(status): return "Keychain: no configuration behind the reference (OSStatus \(status)); do the app and the extension share a keychain access group?"
             case .noReference: return "the tunnel has no configuration reference; install it with TunnelManagerInstaller"
             case .corrupt: return "Keychain: the stored configuration is not text"
+            case let .accessListFailed(status): return "Keychain: the access list for a system extension could not be made (OSStatus \(status))"
             }
         }
+    }
+
+    /// Which keychain the items live in.
+    public enum Mode: Equatable, Sendable {
+        /// The data-protection keychain (iOS; macOS apps and app extensions):
+        /// `kSecUseDataProtectionKeychain` on every call.
+        case dataProtection
+        /// macOS system extension (runs as root): the file-based keychain, with an
+        /// access list trusting the applications at these paths (the containing app
+        /// and the extension bundle). macOS only.
+        case systemExtension(trustedApplicationPaths: [String])
     }
 
     /// The Keychain service of Culvert's items.
     public static let service = "io.culvert.tunnel"
 
+    /// The keychain used by every call; set it once, before the first call, in
+    /// both the app and the extension.
+    nonisolated(unsafe) public static var mode: Mode = .dataProtection
+
+    /// The attributes every SecItem call carries for `mode`.
+    static func common(_ mode: Mode) -> [CFString: Any] {
+        switch mode {
+        case .dataProtection: return [kSecUseDataProtectionKeychain: true]
+        case .systemExtension: return [:]
+        }
+    }
+
     /// Saves `configText`; returns the persistent reference for `passwordReference`.
     public static func save(_ configText: String, label: String, accessGroup: String?) throws -> Data {
-        var query: [CFString: Any] = [
-            kSecClass: kSecClassGenericPassword,
-            kSecAttrService: service,
-            kSecAttrAccount: UUID().uuidString,
-            kSecAttrLabel: label,
-            kSecValueData: Data(configText.utf8),
+        let mode = self.mode
+        var query = common(mode)
+        query[kSecClass] = kSecClassGenericPassword
+        query[kSecAttrService] = service
+        query[kSecAttrAccount] = UUID().uuidString
+        query[kSecAttrLabel] = label
+        query[kSecValueData] = Data(configText.utf8)
+        query[kSecReturnPersistentRef] = true
+        switch mode {
+        case .dataProtection:
             // The extension starts on demand after a reboot, once the device was unlocked.
-            kSecAttrAccessible: kSecAttrAccessibleAfterFirstUnlock,
-            kSecReturnPersistentRef: true,
-        ]
-        #if os(macOS)
-        query[kSecUseDataProtectionKeychain] = true
-        #endif
-        if let group = accessGroup { query[kSecAttrAccessGroup] = group }
+            query[kSecAttrAccessible] = kSecAttrAccessibleAfterFirstUnlock
+            if let group = accessGroup { query[kSecAttrAccessGroup] = group }
+        case let .systemExtension(paths):
+            query[kSecAttrAccess] = try systemExtensionAccess(label: label, trustedApplicationPaths: paths)
+        }
         var result: CFTypeRef?
         let status = SecItemAdd(query as CFDictionary, &result)
         guard status == errSecSuccess, let reference = result as? Data else { throw StoreError.saveFailed(status) }
@@ -66,14 +102,17 @@ public enum TunnelConfigurationStore {
     /// Replaces the text behind an existing reference (the reference stays the
     /// same, so a running extension re-reads the new text); `false` if it is gone.
     public static func update(reference: Data, configText: String) -> Bool {
-        let query: [CFString: Any] = [kSecValuePersistentRef: reference]
+        var query = common(mode)
+        query[kSecValuePersistentRef] = reference
         let changes: [CFString: Any] = [kSecValueData: Data(configText.utf8)]
         return SecItemUpdate(query as CFDictionary, changes as CFDictionary) == errSecSuccess
     }
 
     /// The configuration text behind a persistent reference.
     public static func load(reference: Data) throws -> String {
-        let query: [CFString: Any] = [kSecValuePersistentRef: reference, kSecReturnData: true]
+        var query = common(mode)
+        query[kSecValuePersistentRef] = reference
+        query[kSecReturnData] = true
         var result: CFTypeRef?
         let status = SecItemCopyMatching(query as CFDictionary, &result)
         guard status == errSecSuccess, let data = result as? Data else { throw StoreError.notFound(status) }
@@ -89,8 +128,32 @@ public enum TunnelConfigurationStore {
 
     /// Deletes the item behind a persistent reference (missing items are fine).
     public static func delete(reference: Data) {
-        SecItemDelete([kSecValuePersistentRef: reference] as CFDictionary)
+        var query = common(mode)
+        query[kSecValuePersistentRef] = reference
+        _ = SecItemDelete(query as CFDictionary)
     }
+
+    /// The access list of a system extension's item (macOS only; review-only here).
+    private static func systemExtensionAccess(label: String, trustedApplicationPaths: [String]) throws -> Any {
+        #if os(macOS)
+        var trusted: [SecTrustedApplication] = []
+        for path in trustedApplicationPaths {
+            var application: SecTrustedApplication?
+            let status = SecTrustedApplicationCreateFromPath(path, &application)
+            guard status == errSecSuccess, let application = application else { throw StoreError.accessListFailed(status) }
+            trusted.append(application)
+        }
+        var access: SecAccess?
+        let status = SecAccessCreate(label as CFString, trusted as CFArray, &access)
+        guard status == errSecSuccess, let access = access else { throw StoreError.accessListFailed(status) }
+        return access
+        #else
+        throw StoreError.accessListFailed(errSecUnimplementedStatus)
+        #endif
+    }
+
+    /// `errSecUnimplemented`.
+    static let errSecUnimplementedStatus: OSStatus = -4
 }
 
 /// Installs, updates and removes Culvert tunnels in the system's VPN settings.
@@ -105,7 +168,8 @@ public enum TunnelManagerInstaller {
         public var providerBundleIdentifier: String
         /// The keychain access group shared by the app and the extension.
         public var keychainAccessGroup: String?
-        /// Leak protection (`includeAllNetworks`, `excludeLocalNetworks`, `enforceRoutes`).
+        /// Leak protection (`includeAllNetworks`, `excludeLocalNetworks`, `enforceRoutes`,
+        /// `excludeAPNs`, `excludeCellularServices`, `excludeDeviceCommunication`).
         public var leakProtection: LeakProtection
         /// When the system starts the tunnel by itself.
         public var onDemand: OnDemandPolicy
@@ -128,6 +192,7 @@ public enum TunnelManagerInstaller {
     @discardableResult
     public static func install(_ request: Request, factory: TunnelEngineFactory = CulvertEngineFactory()) async throws -> NETunnelProviderManager {
         let prepared = try factory.prepare(configText: request.configText)
+        if let reason = request.onDemand.unsupportedReason(on: .current) { throw InstallerError.unsupportedOnDemand(reason) }
         let managers = try await NETunnelProviderManager.loadAllFromPreferences()
         let manager = managers.first { $0.localizedDescription == request.name } ?? NETunnelProviderManager()
         let previousReference = manager.protocolConfiguration?.passwordReference
@@ -149,7 +214,7 @@ public enum TunnelManagerInstaller {
 
         manager.localizedDescription = request.name
         manager.protocolConfiguration = proto
-        manager.onDemandRules = onDemandRules(request.onDemand)
+        manager.onDemandRules = try onDemandRules(request.onDemand)
         manager.isOnDemandEnabled = request.onDemand.isEnabled
         manager.isEnabled = true
         do {
@@ -165,6 +230,16 @@ public enum TunnelManagerInstaller {
         return manager
     }
 
+    /// Stops the tunnel for good: on-demand is switched off (and saved) first,
+    /// otherwise the system starts the tunnel again at once.
+    public static func disconnect(_ manager: NETunnelProviderManager) async throws {
+        if manager.isOnDemandEnabled {
+            manager.isOnDemandEnabled = false
+            try await manager.saveToPreferences()
+        }
+        manager.connection.stopVPNTunnel()
+    }
+
     /// Removes the manager and its Keychain item.
     public static func remove(_ manager: NETunnelProviderManager) async throws {
         if let reference = manager.protocolConfiguration?.passwordReference {
@@ -174,30 +249,55 @@ public enum TunnelManagerInstaller {
     }
 
     /// Sets the leak-protection switches on `proto`.
+    /// Options the running OS does not have are left alone (`LeakProtection.availability`).
     public static func apply(_ protection: LeakProtection, to proto: NETunnelProviderProtocol) {
         proto.includeAllNetworks = protection.includeAllNetworks
         proto.excludeLocalNetworks = protection.excludeLocalNetworks
         if #available(iOS 14.2, macOS 11.0, *) {
             proto.enforceRoutes = protection.enforceRoutes
         }
+        if #available(iOS 16.4, macOS 13.3, *) {
+            proto.excludeAPNs = protection.excludeAPNs
+            proto.excludeCellularServices = protection.excludeCellularServices
+        }
+        if #available(iOS 17.4, macOS 14.4, *) {
+            proto.excludeDeviceCommunication = protection.excludeDeviceCommunication
+        }
     }
 
-    /// The `NEOnDemandRule`s of a policy.
-    public static func onDemandRules(_ policy: OnDemandPolicy) -> [NEOnDemandRule] {
-        policy.rules.map { rule in
+    /// Why an install was refused before anything was saved.
+    public enum InstallerError: Error, Equatable, CustomStringConvertible {
+        /// The on-demand policy cannot be expressed on this OS.
+        case unsupportedOnDemand(String)
+        /// A sentence for logs and UI.
+        public var description: String {
+            switch self {
+            case let .unsupportedOnDemand(reason): return "on-demand: \(reason)"
+            }
+        }
+    }
+
+    /// The `NEOnDemandRule`s of a policy. Throws `unsupportedOnDemand` for a rule
+    /// this OS cannot express (cellular on macOS), never widening it to any interface.
+    public static func onDemandRules(_ policy: OnDemandPolicy) throws -> [NEOnDemandRule] {
+        if let reason = policy.unsupportedReason(on: .current) { throw InstallerError.unsupportedOnDemand(reason) }
+        var result: [NEOnDemandRule] = []
+        for rule in policy.rules {
             let onDemand: NEOnDemandRule = rule.action == .connect ? NEOnDemandRuleConnect() : NEOnDemandRuleDisconnect()
             switch rule.interface {
             case .wifi?: onDemand.interfaceTypeMatch = .wiFi
-            #if os(iOS)
-            case .cellular?: onDemand.interfaceTypeMatch = .cellular
-            #else
-            case .cellular?: onDemand.interfaceTypeMatch = .any
-            #endif
+            case .cellular?:
+                #if os(macOS)
+                throw InstallerError.unsupportedOnDemand("macOS has no cellular interface type")
+                #else
+                onDemand.interfaceTypeMatch = .cellular
+                #endif
             case nil: onDemand.interfaceTypeMatch = .any
             }
             onDemand.ssidMatch = rule.ssids
-            return onDemand
+            result.append(onDemand)
         }
+        return result
     }
 }
 #endif

@@ -40,7 +40,7 @@ public enum CurrentWiFiUnavailable: Error, Equatable, CustomStringConvertible {
     }
 }
 
-#if canImport(NetworkExtension) && canImport(CoreLocation) && os(iOS)
+#if canImport(NetworkExtension) && canImport(CoreLocation) && (os(iOS) || CULVERT_NE_STANDINS)
 import CoreLocation
 import NetworkExtension
 

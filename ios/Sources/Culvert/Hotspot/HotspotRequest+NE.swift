@@ -2,7 +2,7 @@
 // becomes an NEHotspotConfiguration (+ NEHotspotEAPSettings / NEHotspotHS20Settings)
 // and is applied. iOS only (NEHotspotConfiguration does not exist on macOS).
 
-#if canImport(NetworkExtension) && os(iOS)
+#if canImport(NetworkExtension) && (os(iOS) || CULVERT_NE_STANDINS)
 import Foundation
 import NetworkExtension
 import Security
@@ -16,7 +16,7 @@ extension HotspotRequest {
     ///     have added them to its keychain first (an NEHotspotEAPSettings rule).
     public func hotspotConfiguration(identity: SecIdentity? = nil,
                                      trustedServerCertificates: [SecCertificate] = []) throws -> NEHotspotConfiguration {
-        try validate()
+        try validate(hasIdentity: identity != nil, trustedServerCertificateCount: trustedServerCertificates.count)
         let configuration: NEHotspotConfiguration
         if let hs20 = hs20, case let .enterprise(eap) = security {
             let settings = NEHotspotHS20Settings(domainName: hs20.domainName, roamingEnabled: hs20.roamingEnabled)
@@ -75,10 +75,12 @@ extension HotspotRequest {
         settings.trustedServerNames = eap.trustedServerNames
         settings.isTLSClientCertificateRequired = eap.requiresClientCertificate
         if let identity = identity, !settings.setIdentity(identity) {
-            throw HotspotValidationError.invalidEAPSettings("the client identity is not in the app's keychain")
+            throw HotspotValidationError.invalidEAPSettings(
+                "the client identity was refused: it must be stored in the \(HotspotRequest.sharingKeychainGroup) keychain access group")
         }
         if !certificates.isEmpty, !settings.setTrustedServerCertificates(certificates) {
-            throw HotspotValidationError.invalidEAPSettings("the trusted server certificates are not in the app's keychain")
+            throw HotspotValidationError.invalidEAPSettings(
+                "the trusted server certificates were refused: they must be stored in the \(HotspotRequest.sharingKeychainGroup) keychain access group")
         }
         return settings
     }
@@ -87,7 +89,9 @@ extension HotspotRequest {
 /// Joins networks through `NEHotspotConfigurationManager`.
 public enum HotspotJoiner {
     /// Validates, converts and applies `request`. Being already on the network
-    /// is success, not an error.
+    /// is success, not an error. Success means the system **stored** the
+    /// configuration (and the user agreed), not that the device joined: call
+    /// `currentNetworkMatches(_:)` afterwards to know.
     public static func join(_ request: HotspotRequest, identity: SecIdentity? = nil,
                             trustedServerCertificates: [SecCertificate] = []) async throws {
         let configuration = try request.hotspotConfiguration(identity: identity,
@@ -98,6 +102,13 @@ public enum HotspotJoiner {
             && error.code == NEHotspotConfigurationError.alreadyAssociated.rawValue {
             return
         }
+    }
+
+    /// Whether the device is on `request`'s network now (`NEHotspotNetwork.fetchCurrent`,
+    /// which needs the Wi-Fi information entitlement, see `CurrentWiFi`).
+    public static func currentNetworkMatches(_ request: HotspotRequest) async -> HotspotJoinCheck {
+        let current = await NEHotspotNetwork.fetchCurrent()
+        return HotspotJoinCheck.decide(request, currentSSID: current?.ssid)
     }
 }
 #endif

@@ -150,9 +150,10 @@ public struct HS20Request: Equatable, Sendable {
 public enum HotspotSecurity: Equatable, Sendable, CustomStringConvertible, CustomReflectable {
     /// No password (open or OWE).
     case open
-    /// WEP key (ASCII or hex).
+    /// WEP key: 10 or 26 hex digits (what `NEHotspotConfiguration` accepts).
     case wep(key: String)
-    /// WPA/WPA2/WPA3 Personal passphrase (or 64-hex PSK).
+    /// WPA/WPA2/WPA3 Personal passphrase, 8 to 63 characters. A raw 64-hex-digit
+    /// PSK is refused: `NEHotspotConfiguration` takes passphrases only.
     case wpaPersonal(passphrase: String)
     /// WPA/WPA2/WPA3 Enterprise.
     case enterprise(EAPRequest)
@@ -197,6 +198,28 @@ public struct HotspotRequest: Equatable, Sendable {
         self.hs20 = hs20
     }
 
+    /// The most trusted server certificates `NEHotspotEAPSettings` takes.
+    public static let maxTrustedServerCertificates = 10
+    /// The keychain access group where the system looks for the identity and the
+    /// trusted certificates of an EAP network (`NEHotspotEAPSettings`).
+    public static let sharingKeychainGroup = "com.apple.networkextensionsharing"
+
+    /// `validate()`, plus what depends on what the app passes to
+    /// `hotspotConfiguration(identity:trustedServerCertificates:)`: EAP-TLS needs a
+    /// client identity, and at most 10 trusted server certificates are accepted.
+    public func validate(hasIdentity: Bool, trustedServerCertificateCount: Int) throws {
+        try validate()
+        guard case let .enterprise(eap) = security else { return }
+        if eap.methods.contains(.tls) && eap.methods.filter(\.isSupportedByNEHotspot) == [.tls] && !hasIdentity {
+            throw HotspotValidationError.invalidEAPSettings(
+                "EAP-TLS needs a client identity (SecIdentity) stored in the \(Self.sharingKeychainGroup) keychain access group")
+        }
+        if trustedServerCertificateCount > Self.maxTrustedServerCertificates {
+            throw HotspotValidationError.invalidEAPSettings(
+                "at most \(Self.maxTrustedServerCertificates) trusted server certificates (got \(trustedServerCertificateCount))")
+        }
+    }
+
     /// Checks the rules `NEHotspotConfiguration` enforces, and the ones it
     /// cannot express, so an app gets a precise error before asking the system.
     public func validate() throws {
@@ -224,7 +247,8 @@ public struct HotspotRequest: Equatable, Sendable {
         guard let ssid = ssid else { throw HotspotValidationError.invalidSSID("missing") }
         let length = ssid.utf8.count
         if ssidIsPrefix {
-            guard (1...32).contains(length) else { throw HotspotValidationError.invalidSSIDPrefix("must be 1 to 32 bytes, got \(length)") }
+            // NEHotspotConfiguration.h: an SSID prefix is 3 to 32 bytes.
+            guard (3...32).contains(length) else { throw HotspotValidationError.invalidSSIDPrefix("must be 3 to 32 bytes, got \(length)") }
             if case .enterprise = security {
                 throw HotspotValidationError.invalidSSIDPrefix("enterprise networks cannot be matched by SSID prefix")
             }
@@ -236,17 +260,18 @@ public struct HotspotRequest: Equatable, Sendable {
         case .open:
             break
         case let .wep(key):
-            let isHex = (key.count == 10 || key.count == 26) && key.allSatisfy(\.isHexDigit)
-            let isASCII = (key.count == 5 || key.count == 13) && key.allSatisfy(\.isASCII)
-            guard isHex || isASCII else {
-                throw HotspotValidationError.invalidWEPPassphrase("a WEP key is 5 or 13 ASCII characters or 10 or 26 hex digits (got \(key.count) characters)")
+            // NEHotspotConfiguration.h: a WEP key is 10 or 26 hexadecimal digits.
+            guard (key.count == 10 || key.count == 26) && key.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+                throw HotspotValidationError.invalidWEPPassphrase("a WEP key is 10 or 26 hex digits (got \(key.count) characters)")
             }
         case let .wpaPersonal(passphrase):
-            let isPSK = passphrase.count == 64 && passphrase.allSatisfy(\.isHexDigit)
-            let isPassphrase = (8...63).contains(passphrase.count) &&
-                passphrase.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value <= 0x7e }
-            guard isPSK || isPassphrase else {
-                throw HotspotValidationError.invalidWPAPassphrase("a WPA passphrase is 8 to 63 printable ASCII characters or 64 hex digits (got \(passphrase.count) characters)")
+            if passphrase.count == 64 && passphrase.allSatisfy({ $0.isASCII && $0.isHexDigit }) {
+                throw HotspotValidationError.invalidWPAPassphrase("a raw 64-hex-digit PSK is not accepted by NEHotspotConfiguration; give the 8 to 63 character passphrase")
+            }
+            // NEHotspotConfiguration.h: a WPA/WPA2 passphrase is 8 to 63 characters.
+            guard (8...63).contains(passphrase.count),
+                  passphrase.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value <= 0x7e }) else {
+                throw HotspotValidationError.invalidWPAPassphrase("a WPA passphrase is 8 to 63 printable ASCII characters (got \(passphrase.count) characters)")
             }
         case let .enterprise(eap):
             if joinOnce { throw HotspotValidationError.invalidEAPSettings("joinOnce is not supported for EAP networks") }
@@ -272,7 +297,8 @@ public struct HotspotRequest: Equatable, Sendable {
             guard password.utf8.count <= 64 else { throw HotspotValidationError.invalidEAPSettings("password longer than 64 bytes") }
         }
         if supported == [.tls] && !eap.requiresClientCertificate {
-            throw HotspotValidationError.invalidEAPSettings("EAP-TLS needs a client certificate (set the identity from the app's keychain)")
+            throw HotspotValidationError.invalidEAPSettings(
+                "EAP-TLS needs a client certificate (an identity in the \(HotspotRequest.sharingKeychainGroup) keychain access group)")
         }
         for name in eap.trustedServerNames where name.isEmpty {
             _ = name
@@ -314,5 +340,22 @@ public enum HotspotValidationError: Error, Equatable, CustomStringConvertible {
         case let .invalidHS20DomainName(name): return "invalid Passpoint domain name '\(name)'"
         case let .unsupportedEAPMethod(methods): return "NEHotspotConfiguration supports EAP-TLS, EAP-TTLS, PEAP and EAP-FAST, not \(methods)"
         }
+    }
+}
+
+/// What the system did with a join request. `NEHotspotConfigurationManager.apply`
+/// succeeding means the configuration was **stored**, not that the device joined:
+/// check with `HotspotJoiner.currentNetworkMatches` (`NEHotspotNetwork.fetchCurrent`).
+public enum HotspotJoinCheck: Equatable, Sendable {
+    /// The device is on the requested network.
+    case joined
+    /// The device is on another network (or the SSID could not be read).
+    case notJoined(currentSSID: String?)
+
+    /// Compares the current network's SSID with the request (prefix requests by prefix).
+    public static func decide(_ request: HotspotRequest, currentSSID: String?) -> HotspotJoinCheck {
+        guard let current = currentSSID, let wanted = request.ssid else { return .notJoined(currentSSID: currentSSID) }
+        let matches = request.ssidIsPrefix ? current.hasPrefix(wanted) : current == wanted
+        return matches ? .joined : .notJoined(currentSSID: current)
     }
 }

@@ -13,10 +13,10 @@ import os
 /// A `LogSink` that hands each line to a closure. The closure runs on Culvert's
 /// threads, possibly concurrently: keep it short and thread-safe.
 public final class ClosureLogSink: LogSink, @unchecked Sendable {
-    private let handler: (LogRecord) -> Void
+    private let handler: @Sendable (LogRecord) -> Void
 
     /// Creates a sink calling `handler` for every line.
-    public init(_ handler: @escaping (LogRecord) -> Void) {
+    public init(_ handler: @escaping @Sendable (LogRecord) -> Void) {
         self.handler = handler
     }
 

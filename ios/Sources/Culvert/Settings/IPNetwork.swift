@@ -99,11 +99,16 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
             inet_ntop(family, raw.baseAddress, &output, socklen_t(output.count))
         }
         guard result != nil else { return "" }
-        return String(cString: output)
+        return String(nulTerminated: output)
     }
 }
 
 extension String {
+    /// The text of a NUL-terminated C buffer (up to the first NUL).
+    init(nulTerminated buffer: [CChar]) {
+        self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }

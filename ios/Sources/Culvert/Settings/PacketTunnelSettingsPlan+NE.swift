@@ -2,6 +2,7 @@
 // tested on Linux) becomes an NEPacketTunnelNetworkSettings. Apple platforms only.
 
 #if canImport(NetworkExtension)
+import Foundation
 import NetworkExtension
 
 extension PacketTunnelSettingsPlan {
@@ -9,24 +10,26 @@ extension PacketTunnelSettingsPlan {
     public func networkSettings() -> NEPacketTunnelNetworkSettings {
         let settings = NEPacketTunnelNetworkSettings(tunnelRemoteAddress: tunnelRemoteAddress)
 
-        if !ipv4Addresses.isEmpty {
+        // Every family with an address or a route gets its settings, even with no
+        // address: otherwise its routes stay on the physical interface (a leak).
+        if ipv4Enabled {
             let ipv4 = NEIPv4Settings(addresses: ipv4Addresses.map(\.address),
                                       subnetMasks: ipv4Addresses.map(\.subnetMask))
             ipv4.includedRoutes = ipv4IncludedRoutes.map(Self.route)
             ipv4.excludedRoutes = ipv4ExcludedRoutes.map(Self.route)
             settings.ipv4Settings = ipv4
         }
-        if !ipv6Addresses.isEmpty {
+        if ipv6Enabled {
             let ipv6 = NEIPv6Settings(addresses: ipv6Addresses.map(\.address),
                                       networkPrefixLengths: ipv6Addresses.map { NSNumber(value: $0.prefixLength) })
             ipv6.includedRoutes = ipv6IncludedRoutes.map(Self.route)
             ipv6.excludedRoutes = ipv6ExcludedRoutes.map(Self.route)
             settings.ipv6Settings = ipv6
         }
-        if !dnsServers.isEmpty {
+        if hasDNSSettings {
             let dns = NEDNSSettings(servers: dnsServers)
             dns.searchDomains = searchDomains
-            dns.matchDomains = matchDomains
+            if !matchDomains.isEmpty { dns.matchDomains = matchDomains }
             settings.dnsSettings = dns
         }
         if let mtu = mtu {
