@@ -107,6 +107,29 @@ impl Client {
         Ok(got.then(|| start.elapsed()))
     }
 
+    /// Pings `dst` every `interval` (sequence numbers from `first_seq` up) until
+    /// a reply comes, as an app with traffic does, for at most `limit`; the time
+    /// until the first reply, `None` if none came.
+    pub fn ping_until_reply(
+        &self,
+        src: IpAddr,
+        dst: IpAddr,
+        first_seq: u16,
+        interval: Duration,
+        limit: Duration,
+    ) -> Result<Option<Duration>, RuntimeError> {
+        let start = Instant::now();
+        let mut seq = first_seq;
+        while start.elapsed() < limit {
+            let left = limit.saturating_sub(start.elapsed());
+            if self.ping(src, dst, seq, interval.min(left))?.is_some() {
+                return Ok(Some(start.elapsed()));
+            }
+            seq = seq.wrapping_add(1);
+        }
+        Ok(None)
+    }
+
     /// Sends a UDP datagram `src:port → dst:port` and waits up to `timeout` for
     /// the same payload to come back; whether it did.
     pub fn udp_echo(

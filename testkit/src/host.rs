@@ -252,7 +252,8 @@ fn parse_udp(src: IpAddr, dst: IpAddr, m: &[u8]) -> Parsed {
     let stored = u16::from_be_bytes([m[6], m[7]]);
     // IPv4 allows "no checksum" (0); IPv6 does not.
     let skip = stored == 0 && src.is_ipv4();
-    if !skip && !pseudo(src, dst, PROTO_UDP, len).is_some_and(|ph| checksum(&[&ph, m]) == 0) {
+    let valid = skip || pseudo(src, dst, PROTO_UDP, len).is_some_and(|ph| checksum(&[&ph, m]) == 0);
+    if !valid {
         return Parsed::Other;
     }
     Parsed::Udp(Udp {

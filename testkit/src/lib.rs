@@ -16,6 +16,8 @@
 //! This crate is not part of the shipping libraries: `culvert_ffi` does not
 //! depend on it. TCP is not answered (no userspace TCP stack; docs/testing.md says why).
 
+#![deny(missing_docs)]
+
 pub mod client;
 pub mod host;
 pub mod manual;
