@@ -23,6 +23,7 @@
 mod checks;
 
 use crate::config::{self, Config, ConfigError, Section, SourceMap};
+use crate::health::{Health, ReasonCode, TunnelHealth};
 use crate::settings::SettingsOptions;
 use ipnetwork::IpNetwork;
 use serde::Serialize;
@@ -62,9 +63,10 @@ impl fmt::Display for Severity {
 
 /// What a finding is about: a stable, machine-readable code (`as_str`, and the
 /// JSON spelling, is SCREAMING_SNAKE_CASE). New codes may be added; existing
-/// ones keep their meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// ones keep their meaning. Static codes come from the config
+/// ([`diagnose`]); live ones ([`Code::Live`]) from a running tunnel's health
+/// ([`live_findings`]) and are spelled as its [`ReasonCode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     /// A peer's endpoint address is inside the tunnel's routes on a platform
     /// whose tunnel sockets do not bypass those routes: the encrypted packets
@@ -118,6 +120,16 @@ pub enum Code {
     PeerNoEndpoint,
     /// A peer with this interface's own public key. Error.
     PeerIsSelf,
+    /// From the running tunnel: its health's reason (`NOTHING_RECEIVED`,
+    /// `INNER_SOURCE_REJECTED`, `NO_TRAFFIC_FROM_OS`, ...). Error when the
+    /// peer or tunnel is down, warning when degraded.
+    Live(ReasonCode),
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl Code {
@@ -143,10 +155,16 @@ impl Code {
             Code::PeerNoAllowedIps => "PEER_NO_ALLOWED_IPS",
             Code::PeerNoEndpoint => "PEER_NO_ENDPOINT",
             Code::PeerIsSelf => "PEER_IS_SELF",
+            Code::Live(reason) => reason.as_str(),
         }
     }
 
-    /// Every code, in declaration order.
+    /// Whether the code comes from a running tunnel.
+    pub fn is_live(self) -> bool {
+        matches!(self, Code::Live(_))
+    }
+
+    /// Every static code, in declaration order.
     pub const ALL: [Code; 19] = [
         Code::EndpointInAllowedIps,
         Code::DnsNotRouted,
@@ -169,9 +187,12 @@ impl Code {
         Code::PeerIsSelf,
     ];
 
-    /// The code for its spelling (`as_str`), if there is one.
+    /// The code for its spelling (`as_str`), static or live, if there is one.
     pub fn parse(s: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == s)
+        Code::ALL
+            .into_iter()
+            .chain(ReasonCode::ALL.into_iter().map(Code::Live))
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -341,6 +362,54 @@ pub fn diagnose_text(
 ) -> Result<Vec<Finding>, ConfigError> {
     let (config, map) = config::parse_with_locations(text)?;
     Ok(diagnose_with_locations(&config, &map, options, facts))
+}
+
+/// Live findings from a running tunnel's health: one per unhealthy peer, and
+/// one for the tunnel's own reason (not repeated when it is a peer's). The
+/// messages carry the counters; no location fields.
+pub fn live_findings(health: &TunnelHealth) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |h: &Health| {
+        let (severity, r) = match h {
+            Health::Healthy => return,
+            Health::Degraded(r) => (Severity::Warning, r),
+            Health::Down(r) => (Severity::Error, r),
+        };
+        out.push(Finding {
+            code: Code::Live(r.code),
+            severity,
+            message: r.message.clone(),
+            hint: live_hint(r.code).to_owned(),
+            section: None,
+            key: None,
+            line: None,
+        });
+    };
+    for p in &health.peers {
+        push(&p.health);
+    }
+    if health.health.reason().is_some_and(|r| r.peer.is_none()) {
+        push(&health.health);
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn live_hint(code: ReasonCode) -> &'static str {
+    match code {
+        ReasonCode::TunClosed => "restart the tunnel; if it keeps happening, check what closes the interface (another VPN app, the OS revoking the VPN)",
+        ReasonCode::RebindFailing => "Culvert keeps retrying; check that the device has a network and that nothing holds the listen port",
+        ReasonCode::NetworkUnreachable => "check the device's connection; on an IPv6-only network the endpoint needs an IPv6 address or a name that resolves over DNS64",
+        ReasonCode::SendNotPermitted => "allow the tunnel's UDP port in the firewall; on Android make sure the sockets are protected and no other always-on VPN blocks it",
+        ReasonCode::PacketTooLarge => "lower the tunnel's MTU (1280 fits every path)",
+        ReasonCode::SendFailing => "check the device's network; Culvert rebinds its sockets with backoff",
+        ReasonCode::EndpointUnresolved => "check the endpoint's host name and the device's DNS; use an IP address if the name is not public",
+        ReasonCode::HandshakeFailing => "check the Endpoint and that the server runs and is reachable on that UDP port, and that the server lists this device's public key as a peer",
+        ReasonCode::NothingReceived => "on the server, make sure this peer's AllowedIPs include this device's tunnel Address, and that its firewall forwards (and NATs) the tunnel's traffic",
+        ReasonCode::InnerSourceRejected => "add the peer's source address (or its network) to that peer's AllowedIPs here, or fix the Address the peer uses",
+        ReasonCode::NoRoute => "traffic is routed into the tunnel for addresses no peer's AllowedIPs cover: align the routes with the AllowedIPs",
+        ReasonCode::NoTrafficFromOs => "check that the tunnel's routes (AllowedIPs) capture the traffic you expect, and that the system or app uses the tunnel",
+    }
 }
 
 #[cfg(test)]

@@ -452,3 +452,47 @@ fn source_map_records_lines_and_keeps_no_secret_values() {
     }
     assert!(!format!("{map:?}").contains(PRIV));
 }
+
+#[test]
+fn live_findings_from_health() {
+    use crate::health::{Evidence, HealthMonitor, PeerEvidence};
+    use std::time::{Duration, Instant};
+    let key = crate::config::PublicKey::from_bytes([7; 32]);
+    let t0 = Instant::now();
+    let mut m = HealthMonitor::default();
+    let mut p = PeerEvidence::new(key);
+    p.since_handshake = Some(Duration::from_secs(1));
+    p.tx_data_packets = Some(0);
+    p.rx_data_packets = Some(0);
+    let mut e = Evidence {
+        peers: vec![p],
+        packets_from_os: Some(0),
+        ..Evidence::default()
+    };
+    m.observe(&e, t0);
+    e.peers[0].tx_data_packets = Some(5);
+    e.peers[0].dropped.inner_source = 4;
+    e.peers[0].last_inner_source = Some("10.9.9.9".parse().unwrap());
+    e.dropped.no_route = 9;
+    m.observe(&e, t0 + Duration::from_secs(1));
+    let f = live_findings(m.health());
+    // Inner source on the peer; no route on the tunnel, not yet 15 s of silence.
+    assert_eq!(
+        codes(&f),
+        [("INNER_SOURCE_REJECTED", Severity::Warning),],
+        "the tunnel's reason is the peer's: not repeated"
+    );
+    assert!(f[0].message.contains("10.9.9.9") && f[0].message.contains("4 dropped"));
+    m.observe(&e, t0 + Duration::from_secs(20));
+    let f = live_findings(m.health());
+    let c = find(&f, Code::Live(crate::health::ReasonCode::NothingReceived));
+    assert_eq!(c.severity, Severity::Error);
+    assert!(c.message.contains("19 s"), "{}", c.message);
+    assert!(c.hint.contains("AllowedIPs"));
+    assert_eq!((c.section, c.line), (None, None));
+    assert_eq!(serde_json::to_value(c.code).unwrap(), "NOTHING_RECEIVED");
+    assert_eq!(
+        Code::parse("NO_TRAFFIC_FROM_OS"),
+        Some(Code::Live(crate::health::ReasonCode::NoTrafficFromOs))
+    );
+}

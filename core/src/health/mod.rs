@@ -26,7 +26,7 @@
 //! For the tunnel:
 //! 1. `TUN_CLOSED` — Down: the OS tunnel interface is gone.
 //! 2. `REBIND_FAILING` — Down: the UDP sockets could not be re-opened.
-//! 3. `NETWORK_UNREACHABLE` / `HOST_UNREACHABLE` / `SEND_NOT_PERMITTED` /
+//! 3. `NETWORK_UNREACHABLE` / `SEND_NOT_PERMITTED` / `PACKET_TOO_LARGE` /
 //!    `SEND_FAILING` — at least `socket_errors_climbing` (3) send failures of
 //!    that kind in `window`: Down when no peer received anything in that
 //!    window, else Degraded.
@@ -91,15 +91,18 @@ impl Default for Thresholds {
     }
 }
 
-/// Send failures by kind (cumulative).
+/// Send failures by kind (cumulative), in the runtime's buckets (a full
+/// buffer is not a failure of the path and is left out).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SendErrors {
-    /// `ENETUNREACH`: no route to the peer's network.
-    pub network_unreachable: u64,
-    /// `EHOSTUNREACH`.
-    pub host_unreachable: u64,
-    /// `EPERM` / `EACCES`: a firewall or the OS refuses.
-    pub permission_denied: u64,
+    /// `ENETUNREACH`, `EHOSTUNREACH`, `ENETDOWN`, `ECONNREFUSED`, `EADDRNOTAVAIL`.
+    pub unreachable: u64,
+    /// `EPERM`, `EACCES`: a firewall or the OS refuses.
+    pub permission: u64,
+    /// `EMSGSIZE`: larger than the path or device takes.
+    pub too_large: u64,
+    /// No socket of that family, or it is gone (`EBADF`, `EIO`, ...).
+    pub no_socket: u64,
     /// Anything else.
     pub other: u64,
 }
@@ -183,13 +186,13 @@ pub enum ReasonCode {
     TunClosed,
     /// The UDP sockets could not be re-opened.
     RebindFailing,
-    /// Sends fail with `ENETUNREACH`.
+    /// Sends fail with `ENETUNREACH`, `EHOSTUNREACH` or the like.
     NetworkUnreachable,
-    /// Sends fail with `EHOSTUNREACH`.
-    HostUnreachable,
     /// Sends fail with `EPERM`/`EACCES`.
     SendNotPermitted,
-    /// Sends fail for another reason.
+    /// Sends fail with `EMSGSIZE`: packets larger than the path takes.
+    PacketTooLarge,
+    /// Sends fail for another reason (no socket, other errors).
     SendFailing,
     /// The endpoint name does not resolve.
     EndpointUnresolved,
@@ -206,14 +209,30 @@ pub enum ReasonCode {
 }
 
 impl ReasonCode {
+    /// Every reason, in declaration order.
+    pub const ALL: [ReasonCode; 12] = [
+        ReasonCode::TunClosed,
+        ReasonCode::RebindFailing,
+        ReasonCode::NetworkUnreachable,
+        ReasonCode::SendNotPermitted,
+        ReasonCode::PacketTooLarge,
+        ReasonCode::SendFailing,
+        ReasonCode::EndpointUnresolved,
+        ReasonCode::HandshakeFailing,
+        ReasonCode::NothingReceived,
+        ReasonCode::InnerSourceRejected,
+        ReasonCode::NoRoute,
+        ReasonCode::NoTrafficFromOs,
+    ];
+
     /// The stable spelling, e.g. `"NOTHING_RECEIVED"`.
     pub fn as_str(self) -> &'static str {
         match self {
             ReasonCode::TunClosed => "TUN_CLOSED",
             ReasonCode::RebindFailing => "REBIND_FAILING",
             ReasonCode::NetworkUnreachable => "NETWORK_UNREACHABLE",
-            ReasonCode::HostUnreachable => "HOST_UNREACHABLE",
             ReasonCode::SendNotPermitted => "SEND_NOT_PERMITTED",
+            ReasonCode::PacketTooLarge => "PACKET_TOO_LARGE",
             ReasonCode::SendFailing => "SEND_FAILING",
             ReasonCode::EndpointUnresolved => "ENDPOINT_UNRESOLVED",
             ReasonCode::HandshakeFailing => "HANDSHAKE_FAILING",
@@ -359,6 +378,14 @@ impl Climb {
         let first = self.samples.front().map_or(value, |(_, v)| *v);
         value - first
     }
+
+    /// When the oldest sample leaves the window, if the counter rose within it
+    /// (the rise may then stop counting).
+    fn expiry(&self, window: Duration) -> Option<Instant> {
+        let (first_at, first) = *self.samples.front()?;
+        let (_, last) = *self.samples.back()?;
+        (last > first).then(|| first_at + window + Duration::from_millis(1))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -377,9 +404,9 @@ struct TunnelTrack {
     from_os: Option<u64>,
     from_os_changed: Option<Instant>,
     no_route: Climb,
-    net_unreach: Climb,
-    host_unreach: Climb,
+    unreachable: Climb,
     denied: Climb,
+    too_large: Climb,
     other: Climb,
 }
 
@@ -393,6 +420,7 @@ pub struct HealthMonitor {
     peers: HashMap<PublicKey, PeerTrack>,
     tunnel: TunnelTrack,
     current: TunnelHealth,
+    last_observed: Option<Instant>,
 }
 
 impl HealthMonitor {
@@ -414,11 +442,41 @@ impl HealthMonitor {
         &self.current
     }
 
+    /// When another observation may change the verdict without new evidence
+    /// (a silence reaching its threshold, a climb leaving the window), if ever.
+    /// An idle, healthy tunnel has none: nothing wakes it just for health.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let now = self.last_observed?;
+        let t = &self.thresholds;
+        let mut times: Vec<Instant> = Vec::new();
+        for track in self.peers.values() {
+            if let Some(since) = track.unanswered_since {
+                times.push(since + t.silence_after_send);
+            }
+            times.extend(track.inner_source.expiry(t.window));
+        }
+        let tr = &self.tunnel;
+        if let Some(at) = tr.from_os_changed {
+            times.push(at + t.os_quiet);
+        }
+        for climb in [
+            &tr.no_route,
+            &tr.unreachable,
+            &tr.denied,
+            &tr.too_large,
+            &tr.other,
+        ] {
+            times.extend(climb.expiry(t.window));
+        }
+        times.into_iter().filter(|at| *at > now).min()
+    }
+
     /// Forgets what counters did before `now` (after sleep/wake or a network
     /// change the old silences mean nothing); health stays until the next observation.
     pub fn reset(&mut self) {
         self.peers.clear();
         self.tunnel = TunnelTrack::default();
+        self.last_observed = None;
     }
 
     /// Takes a snapshot at `now` and returns the new health if it
@@ -445,6 +503,7 @@ impl HealthMonitor {
             });
         }
         let health = self.tunnel_health(&t, evidence, &peers, heard_in_window, now);
+        self.last_observed = Some(now);
         let new = TunnelHealth { health, peers };
         let changed = new.differs_from(&self.current);
         self.current = new;
@@ -464,22 +523,22 @@ impl HealthMonitor {
         let climbs = [
             (
                 ReasonCode::NetworkUnreachable,
-                tr.net_unreach.push(now, s.network_unreachable, t.window),
-                "network unreachable (ENETUNREACH): the device has no route to the peer's network (offline, or on a network of the other address family)",
-            ),
-            (
-                ReasonCode::HostUnreachable,
-                tr.host_unreach.push(now, s.host_unreachable, t.window),
-                "host unreachable (EHOSTUNREACH): the peer's address cannot be reached from this network",
+                tr.unreachable.push(now, s.unreachable, t.window),
+                "the network or host is unreachable (ENETUNREACH, EHOSTUNREACH): the device has no route to the peer (offline, or on a network of the other address family)",
             ),
             (
                 ReasonCode::SendNotPermitted,
-                tr.denied.push(now, s.permission_denied, t.window),
-                "not permitted (EPERM): a firewall or the OS blocks the tunnel's own packets (on Android: an unprotected socket or lockdown mode)",
+                tr.denied.push(now, s.permission, t.window),
+                "not permitted (EPERM, EACCES): a firewall or the OS blocks the tunnel's own packets (on Android: an unprotected socket or lockdown mode)",
+            ),
+            (
+                ReasonCode::PacketTooLarge,
+                tr.too_large.push(now, s.too_large, t.window),
+                "message too long (EMSGSIZE): packets plus WireGuard's overhead exceed the path MTU; lower the tunnel's MTU",
             ),
             (
                 ReasonCode::SendFailing,
-                tr.other.push(now, s.other, t.window),
+                tr.other.push(now, s.no_socket + s.other, t.window),
                 "send errors: the network refuses the tunnel's packets",
             ),
         ];

@@ -10,8 +10,8 @@
 //! | `HANDSHAKE_FAILING` | re-resolve (name endpoints), rebind, re-handshake |
 //! | `NOTHING_RECEIVED` | re-handshake, rebind, re-resolve (name endpoints) |
 //! | `ENDPOINT_UNRESOLVED` | re-resolve |
-//! | `NETWORK_UNREACHABLE`, `HOST_UNREACHABLE`, `SEND_NOT_PERMITTED`, `SEND_FAILING`, `REBIND_FAILING` | rebind |
-//! | `INNER_SOURCE_REJECTED`, `NO_ROUTE`, `NO_TRAFFIC_FROM_OS`, `TUN_CLOSED` | none: a config or OS problem, reported only |
+//! | `NETWORK_UNREACHABLE`, `SEND_NOT_PERMITTED`, `SEND_FAILING`, `REBIND_FAILING` | rebind |
+//! | `INNER_SOURCE_REJECTED`, `NO_ROUTE`, `NO_TRAFFIC_FROM_OS`, `PACKET_TOO_LARGE`, `TUN_CLOSED` | none: a config or OS problem, reported only |
 //!
 //! A handshake that fails because a key is wrong looks, from this side,
 //! exactly like a blocked path: it is never retried hot, only at the backoff
@@ -94,13 +94,13 @@ fn plan(reason: ReasonCode, name_endpoint: bool) -> Vec<Action> {
         ReasonCode::NothingReceived => vec![Rehandshake, Rebind, Reresolve],
         ReasonCode::EndpointUnresolved => vec![Reresolve],
         ReasonCode::NetworkUnreachable
-        | ReasonCode::HostUnreachable
         | ReasonCode::SendNotPermitted
         | ReasonCode::SendFailing
         | ReasonCode::RebindFailing => vec![Rebind],
         ReasonCode::InnerSourceRejected
         | ReasonCode::NoRoute
         | ReasonCode::NoTrafficFromOs
+        | ReasonCode::PacketTooLarge
         | ReasonCode::TunClosed => vec![],
     };
     if !name_endpoint {

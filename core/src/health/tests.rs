@@ -223,14 +223,14 @@ fn tunnel_level_reasons() {
     let mut m = HealthMonitor::default();
     let mut e = one(peer(1));
     m.observe(&e, t0);
-    e.send_errors.network_unreachable = 3;
+    e.send_errors.unreachable = 3;
     m.observe(&e, t0 + secs(1));
     assert!(
         matches!(&m.health().health, Health::Down(r) if r.code == ReasonCode::NetworkUnreachable)
     );
     // ... Degraded while a peer is still heard from.
     e.peers[0].rx_packets = 1;
-    e.send_errors.network_unreachable = 6;
+    e.send_errors.unreachable = 6;
     m.observe(&e, t0 + secs(2));
     assert!(
         matches!(&m.health().health, Health::Degraded(r) if r.code == ReasonCode::NetworkUnreachable)
@@ -420,4 +420,28 @@ fn tunnel_socket_errors_rebind() {
         (s.action, s.peer, s.next_in),
         (Action::Rebind, None, secs(5))
     );
+}
+
+#[test]
+fn poll_timeout_is_when_a_verdict_can_change_and_none_when_idle() {
+    let t0 = Instant::now();
+    let mut m = HealthMonitor::default();
+    assert_eq!(m.poll_timeout(), None);
+    m.observe(&one(live(1, 1, 0, 0)), t0);
+    assert_eq!(m.poll_timeout(), None, "idle and healthy: no wake-up");
+    // Unanswered data at t0+1: look again when the silence reaches 15 s.
+    m.observe(&one(live(1, 2, 1, 0)), t0 + secs(1));
+    assert_eq!(m.poll_timeout(), Some(t0 + secs(16)));
+    assert!(m.observe(&one(live(1, 17, 1, 0)), t0 + secs(16)).is_some());
+    assert_eq!(
+        m.poll_timeout(),
+        None,
+        "already down: nothing more to wait for"
+    );
+    // Packets from the OS: the quiet rule's deadline.
+    let mut m = HealthMonitor::default();
+    let mut e = one(live(1, 1, 0, 0));
+    e.packets_from_os = Some(1);
+    m.observe(&e, t0);
+    assert_eq!(m.poll_timeout(), Some(t0 + secs(60)));
 }
