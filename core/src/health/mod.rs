@@ -41,7 +41,10 @@
 //! Evidence the engine does not report yet is `None` (or 0) and the rules
 //! that need it stay quiet.
 
+mod evidence;
 pub mod recovery;
+
+pub use evidence::EvidenceBuilder;
 
 use crate::config::PublicKey;
 use crate::proto::DropCounts;

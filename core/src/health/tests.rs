@@ -445,3 +445,76 @@ fn poll_timeout_is_when_a_verdict_can_change_and_none_when_idle() {
     m.observe(&e, t0);
     assert_eq!(m.poll_timeout(), Some(t0 + secs(60)));
 }
+
+#[test]
+fn evidence_from_runtime_stats_and_events() {
+    use crate::runtime::{PeerStats, TunnelEvent, TunnelStats};
+    use std::time::SystemTime;
+    let cfg = crate::config::parse(
+        "[Interface]\nPrivateKey = TFlmmEUC7V7VtiDYLKsbP5rySTKLIZq1yn8lMqK83wo=\n\
+         [Peer]\nPublicKey = vBN7qyUTb5lJtWYJ8LhbPio1Z4RcyBPGnqFBGn6O6Qg=\nAllowedIPs = 10.0.0.0/24\n\
+         Endpoint = vpn.example.com:51820\nPersistentKeepalive = 25\n\
+         [Peer]\nPublicKey = G8GcS7oLtc+yy0PnVJv5y/7ngi0KiT9nt7A95Nxdh3o=\nAllowedIPs = 10.0.1.0/24\n",
+    )
+    .unwrap();
+    let (a, b) = (cfg.peers[0].public_key, cfg.peers[1].public_key);
+    let wall = SystemTime::UNIX_EPOCH + secs(1_000_000);
+    let stats = TunnelStats {
+        listen_port: 1,
+        peers: vec![PeerStats {
+            public_key: a,
+            endpoint: Some("198.51.100.1:51820".parse().unwrap()),
+            rx_bytes: 0,
+            tx_bytes: 0,
+            rx_packets: 7,
+            tx_packets: 9,
+            last_handshake: Some(wall - secs(12)),
+            handshakes: 1,
+            rtt_ms: None,
+            loss: 0.0,
+            dropped: DropCounts {
+                inner_source: 2,
+                ..DropCounts::default()
+            },
+        }],
+        dropped: DropCounts {
+            no_route: 4,
+            ..DropCounts::default()
+        },
+    };
+    let mut builder = EvidenceBuilder::new();
+    builder.on_event(&TunnelEvent::HandshakeFailing {
+        peer: a,
+        attempts: 3,
+    });
+    builder.resolve_failed(a);
+    let e = builder.evidence(&stats, &cfg, wall);
+    let pa = &e.peers[0];
+    assert!(pa.endpoint_is_name && pa.endpoint_known);
+    assert_eq!(pa.since_handshake, Some(secs(12)));
+    assert_eq!((pa.rx_packets, pa.tx_packets), (7, 9));
+    assert_eq!(
+        (
+            pa.handshake_attempts,
+            pa.resolve_failures,
+            pa.persistent_keepalive
+        ),
+        (3, 1, Some(25))
+    );
+    assert_eq!(pa.dropped.inner_source, 2);
+    assert_eq!(e.dropped.no_route, 4);
+    // The second peer is not in the stats: never seen, no endpoint.
+    assert_eq!(e.peers[1].public_key, b);
+    assert!(!e.peers[1].endpoint_known && e.peers[1].since_handshake.is_none());
+    // A completed handshake and a resolution clear the event-side counters.
+    builder.on_event(&TunnelEvent::HandshakeCompleted { peer: a });
+    builder.on_event(&TunnelEvent::EndpointResolved {
+        peer: a,
+        endpoint: "198.51.100.1:51820".parse().unwrap(),
+    });
+    let e = builder.evidence(&stats, &cfg, wall);
+    assert_eq!(
+        (e.peers[0].handshake_attempts, e.peers[0].resolve_failures),
+        (0, 0)
+    );
+}

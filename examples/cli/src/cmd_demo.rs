@@ -6,13 +6,16 @@
 //! side has a tiny host stack: it answers ICMP echo requests, and counts and
 //! checks (checksums, sequence numbers) the UDP-in-IPv4 packets of the bulk
 //! transfer. Then a report: handshake time, ping round trips, packets, bytes and
-//! throughput each way, and each tunnel's own per-peer statistics.
+//! throughput each way, each tunnel's own per-peer statistics, and each
+//! tunnel's health as `culvert_core::health` judges it from those statistics
+//! and events (the last line).
 
 use crate::packet::{self, Parsed};
 use clap::Args;
 use culvert_core::config::{
     Config, Endpoint, EndpointHost, HostKeys, Interface, Peer, PrivateKey, PublicKey,
 };
+use culvert_core::health::{EvidenceBuilder, Health, HealthMonitor};
 use culvert_core::runtime::{
     EventSink, Hooks, PacketIo, PacketSink, PeerStats, RuntimeError, Tunnel, TunnelEvent,
 };
@@ -85,15 +88,19 @@ impl PacketSink for HostSink {
     }
 }
 
-/// Records when the first handshake completed.
+/// Records when the first handshake completed, and feeds the health evidence.
 struct Events {
     handshake: OnceLock<Instant>,
+    evidence: Mutex<EvidenceBuilder>,
 }
 
 impl EventSink for Events {
     fn on_event(&self, event: TunnelEvent) {
         if let TunnelEvent::HandshakeCompleted { .. } = event {
             let _ = self.handshake.set(Instant::now());
+        }
+        if let Ok(mut b) = self.evidence.lock() {
+            b.on_event(&event);
         }
     }
 }
@@ -107,6 +114,41 @@ struct Side {
     counters: Arc<Counters>,
     events: Arc<Events>,
     replies: Receiver<(u16, Instant)>,
+    config: Config,
+    health: Mutex<HealthMonitor>,
+}
+
+impl Side {
+    /// One health observation from the tunnel's stats and events now.
+    fn observe_health(&self) -> Result<(), String> {
+        let stats = self
+            .tunnel
+            .stats()
+            .map_err(|e| format!("{}'s stats: {e}", self.name))?;
+        let evidence = self
+            .events
+            .evidence
+            .lock()
+            .map_err(|_| "evidence lock poisoned".to_string())?
+            .evidence(&stats, &self.config, SystemTime::now());
+        self.health
+            .lock()
+            .map_err(|_| "health lock poisoned".to_string())?
+            .observe(&evidence, Instant::now());
+        Ok(())
+    }
+
+    /// "alice healthy" or "alice degraded (NO_ROUTE: ...)".
+    fn health_line(&self) -> String {
+        let m = self.health.lock().unwrap_or_else(|e| e.into_inner());
+        match &m.health().health {
+            Health::Healthy => format!("{} healthy", self.name),
+            h => {
+                let r = h.reason().expect("not healthy");
+                format!("{} {} ({}: {})", self.name, h.level(), r.code, r.message)
+            }
+        }
+    }
 }
 
 fn config(
@@ -157,7 +199,9 @@ fn start_side(
     let counters = Arc::new(Counters::default());
     let events = Arc::new(Events {
         handshake: OnceLock::new(),
+        evidence: Mutex::new(EvidenceBuilder::new()),
     });
+    let config = cfg.clone();
     let (echo_tx, echo_rx) = mpsc::sync_channel::<Parsed>(256);
     let (reply_tx, reply_rx) = mpsc::channel();
     let public_key = cfg.interface.private_key.public_key();
@@ -207,6 +251,8 @@ fn start_side(
         counters,
         events,
         replies: reply_rx,
+        config,
+        health: Mutex::new(HealthMonitor::default()),
     })
 }
 
@@ -445,6 +491,10 @@ fn run_traffic(alice: &Side, bob: &Side, seconds: u32) -> Result<(), String> {
         );
     }
 
+    for side in [alice, bob] {
+        side.observe_health()?;
+    }
+
     // 3. Bulk: UDP-in-IPv4 both ways at once.
     println!("\nbulk transfer      {seconds} s, {BULK_PACKET}-byte IPv4/UDP packets, both directions at once");
     let start = Instant::now();
@@ -528,6 +578,14 @@ fn run_traffic(alice: &Side, bob: &Side, seconds: u32) -> Result<(), String> {
             kib as f64 / 1024.0
         );
     }
+    for side in [alice, bob] {
+        side.observe_health()?;
+    }
+    println!(
+        "\nhealth             {}, {} (culvert_core::health, from stats and events)",
+        alice.health_line(),
+        bob.health_line()
+    );
     if !delivered_any {
         return Err("the bulk transfer delivered nothing in one direction".into());
     }

@@ -60,6 +60,12 @@ fn demo_handshakes_pings_and_moves_data_both_ways() {
         stdout.contains("ping bob   → alice 5/5 replies"),
         "{stdout}"
     );
+    // The report ends with each tunnel's health, judged from its stats and events.
+    let last = stdout.lines().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        last.starts_with("health             alice healthy, bob healthy"),
+        "{last}"
+    );
     for dir in ["alice → bob", "bob   → alice"] {
         let delivered = number_before(&stdout, dir, " (");
         assert!(

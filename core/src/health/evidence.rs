@@ -1,0 +1,85 @@
+//! [`Evidence`] from what the runtime reports today: its stats snapshots and
+//! its events. Pure: the wall-clock time of the snapshot is passed in.
+
+use super::{Evidence, PeerEvidence};
+use crate::config::{Config, EndpointHost, PublicKey};
+use crate::runtime::{TunnelEvent, TunnelStats};
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+/// Collects what only events say (handshake attempts, resolver failures) and
+/// joins it with a stats snapshot into [`Evidence`].
+#[derive(Debug, Default, Clone)]
+pub struct EvidenceBuilder {
+    attempts: HashMap<PublicKey, u32>,
+    resolve_failures: HashMap<PublicKey, u32>,
+}
+
+impl EvidenceBuilder {
+    /// A builder that has seen no event.
+    pub fn new() -> EvidenceBuilder {
+        EvidenceBuilder::default()
+    }
+
+    /// Takes one event from the tunnel (all of them may be passed).
+    pub fn on_event(&mut self, event: &TunnelEvent) {
+        match event {
+            TunnelEvent::HandshakeFailing { peer, attempts } => {
+                self.attempts.insert(*peer, *attempts);
+            }
+            TunnelEvent::HandshakeCompleted { peer } => {
+                self.attempts.remove(peer);
+            }
+            TunnelEvent::EndpointResolved { peer, .. } => {
+                self.resolve_failures.remove(peer);
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts one failed resolution of `peer`'s endpoint name.
+    pub fn resolve_failed(&mut self, peer: PublicKey) {
+        *self.resolve_failures.entry(peer).or_default() += 1;
+    }
+
+    /// The evidence for `stats` taken at `wall_now`, with the peers in
+    /// `config`'s order (peers missing from `stats` count as never seen).
+    pub fn evidence(&self, stats: &TunnelStats, config: &Config, wall_now: SystemTime) -> Evidence {
+        let peers = config
+            .peers
+            .iter()
+            .map(|cp| {
+                let mut e = PeerEvidence::new(cp.public_key);
+                e.endpoint_is_name = matches!(
+                    cp.endpoint.as_ref().map(|x| &x.host),
+                    Some(EndpointHost::Name(_))
+                );
+                e.persistent_keepalive = cp.persistent_keepalive;
+                e.handshake_attempts = self.attempts.get(&cp.public_key).copied().unwrap_or(0);
+                e.resolve_failures = self
+                    .resolve_failures
+                    .get(&cp.public_key)
+                    .copied()
+                    .unwrap_or(0);
+                match stats.peers.iter().find(|p| p.public_key == cp.public_key) {
+                    Some(p) => {
+                        e.endpoint_known = p.endpoint.is_some();
+                        e.since_handshake = p
+                            .last_handshake
+                            .map(|t| wall_now.duration_since(t).unwrap_or_default());
+                        e.rx_packets = p.rx_packets;
+                        e.tx_packets = p.tx_packets;
+                        e.dropped = p.dropped;
+                    }
+                    None => e.endpoint_known = false,
+                }
+                e
+            })
+            .collect();
+        Evidence {
+            dropped: stats.dropped,
+            peers,
+            ..Evidence::default()
+        }
+    }
+}
