@@ -1,18 +1,37 @@
 //! [`Evidence`] from what the runtime reports today: its stats snapshots and
 //! its events. Pure: the wall-clock time of the snapshot is passed in.
 
-use super::{Evidence, PeerEvidence};
+use super::{Evidence, PeerEvidence, SendErrors};
 use crate::config::{Config, EndpointHost, PublicKey};
-use crate::runtime::{TunnelEvent, TunnelStats};
+use crate::runtime::{FaultKind, IoFailures, TunnelEvent, TunnelStats};
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-/// Collects what only events say (handshake attempts, resolver failures) and
-/// joins it with a stats snapshot into [`Evidence`].
+/// Collects what only events say (handshake attempts, resolver failures,
+/// failed rebinds, a closed TUN) and joins it with a stats snapshot into
+/// [`Evidence`].
 #[derive(Debug, Default, Clone)]
 pub struct EvidenceBuilder {
     attempts: HashMap<PublicKey, u32>,
     resolve_failures: HashMap<PublicKey, u32>,
+    rebind_failures: u32,
+    /// Datagrams sent (all peers) when the last rebind failure was first
+    /// seen in a snapshot: more sent since then means the sockets work again.
+    tx_at_rebind_failure: Option<u64>,
+    tun_closed: bool,
+}
+
+impl From<IoFailures> for SendErrors {
+    /// The runtime's buckets; a full buffer is transient and left out.
+    fn from(f: IoFailures) -> SendErrors {
+        SendErrors {
+            unreachable: f.unreachable,
+            permission: f.permission,
+            too_large: f.too_large,
+            no_socket: f.no_socket,
+            other: f.other,
+        }
+    }
 }
 
 impl EvidenceBuilder {
@@ -33,6 +52,15 @@ impl EvidenceBuilder {
             TunnelEvent::EndpointResolved { peer, .. } => {
                 self.resolve_failures.remove(peer);
             }
+            TunnelEvent::EndpointResolveFailed { peer, .. } => self.resolve_failed(*peer),
+            TunnelEvent::Error { kind, .. } => match kind {
+                FaultKind::RebindFailed => {
+                    self.rebind_failures += 1;
+                    self.tx_at_rebind_failure = None;
+                }
+                FaultKind::FdClosed | FaultKind::TunReadFailed => self.tun_closed = true,
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -44,7 +72,24 @@ impl EvidenceBuilder {
 
     /// The evidence for `stats` taken at `wall_now`, with the peers in
     /// `config`'s order (peers missing from `stats` count as never seen).
-    pub fn evidence(&self, stats: &TunnelStats, config: &Config, wall_now: SystemTime) -> Evidence {
+    /// A failed rebind counts until a later snapshot shows datagrams sent again.
+    pub fn evidence(
+        &mut self,
+        stats: &TunnelStats,
+        config: &Config,
+        wall_now: SystemTime,
+    ) -> Evidence {
+        let sent: u64 = stats.peers.iter().map(|p| p.tx_packets).sum();
+        if self.rebind_failures > 0 {
+            match self.tx_at_rebind_failure {
+                None => self.tx_at_rebind_failure = Some(sent),
+                Some(then) if sent > then => {
+                    self.rebind_failures = 0;
+                    self.tx_at_rebind_failure = None;
+                }
+                Some(_) => {}
+            }
+        }
         let peers = config
             .peers
             .iter()
@@ -77,9 +122,12 @@ impl EvidenceBuilder {
             })
             .collect();
         Evidence {
+            tun_closed: self.tun_closed,
+            packets_from_os: None,
             dropped: stats.dropped,
+            send_errors: stats.send_failures.into(),
+            rebind_failures: self.rebind_failures,
             peers,
-            ..Evidence::default()
         }
     }
 }

@@ -448,7 +448,7 @@ fn poll_timeout_is_when_a_verdict_can_change_and_none_when_idle() {
 
 #[test]
 fn evidence_from_runtime_stats_and_events() {
-    use crate::runtime::{PeerStats, TunnelEvent, TunnelStats};
+    use crate::runtime::{FaultKind, IoFailures, PeerStats, TunnelEvent, TunnelStats};
     use std::time::SystemTime;
     let cfg = crate::config::parse(
         "[Interface]\nPrivateKey = TFlmmEUC7V7VtiDYLKsbP5rySTKLIZq1yn8lMqK83wo=\n\
@@ -481,14 +481,31 @@ fn evidence_from_runtime_stats_and_events() {
             no_route: 4,
             ..DropCounts::default()
         },
+        send_failures: IoFailures {
+            unreachable: 5,
+            buffer_full: 9,
+            ..IoFailures::default()
+        },
+        tun_write_failures: IoFailures::default(),
+        oversized_dropped: 0,
     };
     let mut builder = EvidenceBuilder::new();
     builder.on_event(&TunnelEvent::HandshakeFailing {
         peer: a,
         attempts: 3,
     });
-    builder.resolve_failed(a);
+    builder.on_event(&TunnelEvent::EndpointResolveFailed {
+        peer: a,
+        message: "no such host".into(),
+    });
+    builder.on_event(&TunnelEvent::Error {
+        kind: FaultKind::RebindFailed,
+        message: String::new(),
+    });
     let e = builder.evidence(&stats, &cfg, wall);
+    assert_eq!(e.send_errors.unreachable, 5);
+    assert_eq!(e.rebind_failures, 1);
+    assert!(!e.tun_closed);
     let pa = &e.peers[0];
     assert!(pa.endpoint_is_name && pa.endpoint_known);
     assert_eq!(pa.since_handshake, Some(secs(12)));
