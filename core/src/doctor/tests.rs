@@ -455,8 +455,9 @@ fn source_map_records_lines_and_keeps_no_secret_values() {
 
 #[test]
 fn live_findings_from_health() {
+    use crate::clock::Instant;
     use crate::health::{Evidence, HealthMonitor, PeerEvidence};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     let key = crate::config::PublicKey::from_bytes([7; 32]);
     let t0 = Instant::now();
     let mut m = HealthMonitor::default();

@@ -115,6 +115,9 @@ impl EvidenceBuilder {
                         e.rx_packets = p.rx_packets;
                         e.tx_packets = p.tx_packets;
                         e.dropped = p.dropped;
+                        e.rx_data_packets = Some(p.rx_data_packets);
+                        e.tx_data_packets = Some(p.tx_data_packets);
+                        e.last_inner_source = p.last_inner_source;
                     }
                     None => e.endpoint_known = false,
                 }

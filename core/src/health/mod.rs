@@ -46,12 +46,13 @@ pub mod recovery;
 
 pub use evidence::EvidenceBuilder;
 
+use crate::clock::Instant;
 use crate::config::PublicKey;
 use crate::proto::DropCounts;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::IpAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// WireGuard's KEEPALIVE_TIMEOUT: a peer that received data and has nothing
 /// to send answers with a keepalive within this.
@@ -339,15 +340,22 @@ pub struct TunnelHealth {
 }
 
 impl TunnelHealth {
-    /// Whether `other` differs in any level, reason code or peer (not messages).
+    /// Whether `other` differs in any level, reason code or peer (not
+    /// messages). A peer missing on one side counts as healthy there: peers
+    /// appearing or leaving healthy are no change.
     pub fn differs_from(&self, other: &TunnelHealth) -> bool {
+        let key_of = |t: &TunnelHealth, k: &PublicKey| {
+            t.peers
+                .iter()
+                .find(|p| p.public_key == *k)
+                .map_or(Health::Healthy.key(), |p| p.health.key())
+        };
         self.health.key() != other.health.key()
-            || self.peers.len() != other.peers.len()
             || self
                 .peers
                 .iter()
-                .zip(&other.peers)
-                .any(|(a, b)| a.public_key != b.public_key || a.health.key() != b.health.key())
+                .chain(&other.peers)
+                .any(|p| key_of(self, &p.public_key) != key_of(other, &p.public_key))
     }
 }
 

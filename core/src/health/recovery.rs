@@ -10,7 +10,8 @@
 //! | `HANDSHAKE_FAILING` | re-resolve (name endpoints), rebind, re-handshake |
 //! | `NOTHING_RECEIVED` | re-handshake, rebind, re-resolve (name endpoints) |
 //! | `ENDPOINT_UNRESOLVED` | re-resolve |
-//! | `NETWORK_UNREACHABLE`, `SEND_NOT_PERMITTED`, `SEND_FAILING`, `REBIND_FAILING` | rebind |
+//! | `NETWORK_UNREACHABLE`, `SEND_NOT_PERMITTED`, `SEND_FAILING` | rebind |
+//! | `REBIND_FAILING` | none here: the runtime retries the failed bind (1, 2, 4, … 30 s) |
 //! | `INNER_SOURCE_REJECTED`, `NO_ROUTE`, `NO_TRAFFIC_FROM_OS`, `PACKET_TOO_LARGE`, `TUN_CLOSED` | none: a config or OS problem, reported only |
 //!
 //! A handshake that fails because a key is wrong looks, from this side,
@@ -19,9 +20,10 @@
 //! away (healthy again, or a different reason), its ladder starts over.
 
 use super::{Evidence, Health, ReasonCode, TunnelHealth};
+use crate::clock::Instant;
 use crate::config::PublicKey;
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One recovery action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,15 +95,17 @@ fn plan(reason: ReasonCode, name_endpoint: bool) -> Vec<Action> {
         ReasonCode::HandshakeFailing => vec![Reresolve, Rebind, Rehandshake],
         ReasonCode::NothingReceived => vec![Rehandshake, Rebind, Reresolve],
         ReasonCode::EndpointUnresolved => vec![Reresolve],
-        ReasonCode::NetworkUnreachable
-        | ReasonCode::SendNotPermitted
-        | ReasonCode::SendFailing
-        | ReasonCode::RebindFailing => vec![Rebind],
+        ReasonCode::NetworkUnreachable | ReasonCode::SendNotPermitted | ReasonCode::SendFailing => {
+            vec![Rebind]
+        }
         ReasonCode::InnerSourceRejected
         | ReasonCode::NoRoute
         | ReasonCode::NoTrafficFromOs
         | ReasonCode::PacketTooLarge
         | ReasonCode::TunClosed => vec![],
+        // The runtime retries the failed bind itself (1, 2, 4, … 30 s): that is
+        // how its rebind step is carried out, not a second policy.
+        ReasonCode::RebindFailing => vec![],
     };
     if !name_endpoint {
         steps.retain(|a| *a != Reresolve);
@@ -149,8 +153,10 @@ impl Ladder {
                 }
             }
         }
-        // The tunnel's own problems (not the ones that are a peer's, repeated).
-        if let Health::Down(r) | Health::Degraded(r) = &health.health {
+        // The tunnel's own problems (not a peer's, repeated), when down: while
+        // peers are still heard from, the sockets work and a rebind would only
+        // interrupt them.
+        if let Health::Down(r) = &health.health {
             if r.peer.is_none() {
                 wanted.insert(None, (r.code, false));
             }

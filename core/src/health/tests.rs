@@ -476,6 +476,9 @@ fn evidence_from_runtime_stats_and_events() {
                 inner_source: 2,
                 ..DropCounts::default()
             },
+            rx_data_packets: 5,
+            tx_data_packets: 6,
+            last_inner_source: Some("10.9.0.5".parse().unwrap()),
         }],
         dropped: DropCounts {
             no_route: 4,
@@ -519,6 +522,10 @@ fn evidence_from_runtime_stats_and_events() {
         (3, 1, Some(25))
     );
     assert_eq!(pa.dropped.inner_source, 2);
+    assert_eq!(
+        (pa.rx_data_packets, pa.tx_data_packets, pa.last_inner_source),
+        (Some(5), Some(6), Some("10.9.0.5".parse().unwrap()))
+    );
     assert_eq!(e.dropped.no_route, 4);
     // The second peer is not in the stats: never seen, no endpoint.
     assert_eq!(e.peers[1].public_key, b);
@@ -533,5 +540,21 @@ fn evidence_from_runtime_stats_and_events() {
     assert_eq!(
         (e.peers[0].handshake_attempts, e.peers[0].resolve_failures),
         (0, 0)
+    );
+}
+
+#[test]
+fn degraded_tunnel_socket_errors_take_no_step() {
+    let t0 = Instant::now();
+    let h = TunnelHealth {
+        health: Health::Degraded(reason(ReasonCode::SendFailing, String::new())),
+        peers: vec![],
+    };
+    let mut l = Ladder::default();
+    l.on_health(&h, &Evidence::default(), t0);
+    assert_eq!(
+        l.poll_step(),
+        None,
+        "peers are heard from: the sockets work"
     );
 }

@@ -235,6 +235,13 @@ pub struct PeerStats {
     pub dropped: DropCounts,
     /// Packets waiting for a handshake.
     pub queued: usize,
+    /// Data packets received that carried an IP packet (keepalives not
+    /// counted), including ones then dropped for their inner source.
+    pub rx_data_packets: u64,
+    /// Data packets sent that carried an IP packet (keepalives not counted).
+    pub tx_data_packets: u64,
+    /// The inner source address of the last packet dropped as `inner_source`.
+    pub last_inner_source: Option<IpAddr>,
 }
 
 struct Peer {
@@ -278,6 +285,9 @@ struct Peer {
     rx_packets: u64,
     tx_packets: u64,
     dropped: DropCounts,
+    rx_data: u64,
+    tx_data: u64,
+    last_inner_source: Option<IpAddr>,
 }
 
 /// The sans-IO WireGuard tunnel (see the module docs).
@@ -506,6 +516,9 @@ impl Tunnel {
             tx_bytes: 0,
             rx_packets: 0,
             tx_packets: 0,
+            rx_data: 0,
+            tx_data: 0,
+            last_inner_source: None,
             dropped: DropCounts::default(),
         });
         if connect_now {
@@ -595,6 +608,20 @@ impl Tunnel {
     pub fn force_handshake(&mut self, now: Instant) -> usize {
         self.observe(now);
         self.force_handshakes(now, None)
+    }
+
+    /// Sends a fresh handshake initiation to `key` now, if it has an endpoint
+    /// (the recovery ladder's re-handshake step). Returns whether one started.
+    pub fn force_handshake_peer(&mut self, key: &PublicKey, now: Instant) -> bool {
+        let Some(&slot) = self.by_key.get(key) else {
+            return false;
+        };
+        if self.peer(slot).is_none_or(|p| p.config.endpoint.is_none()) {
+            return false;
+        }
+        self.refresh(slot, now);
+        self.initiate(slot, now, true);
+        true
     }
 
     /// `force_handshake`, skipping peers with a handshake completed or an initiation
@@ -1002,6 +1029,7 @@ impl Tunnel {
                         peer.last_traversal = now;
                     }
                     peer.tx_packets += 1;
+                    peer.tx_data += u64::from(!packet.is_empty());
                     peer.tx_bytes += len as u64;
                     log::trace!("peer {}: sent {} bytes", peer.config.public_key, len);
                 }
@@ -1220,11 +1248,13 @@ impl Tunnel {
                 log::trace!("peer {key}: dropping datagram: {e:?}");
             }
             Outcome::Tun(offset, len, src) => {
+                peer.rx_data += 1;
                 if self.routes.lookup(src) == Some(slot) {
                     tun_out.commit((), offset, len);
                 } else {
                     // Authenticated, so the session and roaming still count it.
                     peer.dropped.inner_source += 1;
+                    peer.last_inner_source = Some(src);
                     log::trace!("peer {key}: inner source not in AllowedIPs");
                 }
             }
@@ -1383,6 +1413,9 @@ impl Tunnel {
                     loss,
                     dropped: p.dropped,
                     queued: p.queue.len(),
+                    rx_data_packets: p.rx_data,
+                    tx_data_packets: p.tx_data,
+                    last_inner_source: p.last_inner_source,
                 }
             })
             .collect()

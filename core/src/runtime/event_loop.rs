@@ -12,8 +12,11 @@ use super::{
 };
 use crate::clock::Instant;
 use crate::config::{Config, EndpointHost, PublicKey};
+use crate::health::recovery::{Action, Ladder};
+use crate::health::{EvidenceBuilder, HealthMonitor};
 use crate::proto::{self, Event, PeerConfig};
 use ipnetwork::Ipv6Network;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::IntoRawFd;
@@ -25,8 +28,9 @@ use std::time::{Duration, SystemTime};
 const READ_BUDGET: usize = 64;
 /// Receive buffer: the largest UDP payload.
 const RECV_BUF: usize = 65_536;
-/// Re-resolve a host-name endpoint every this many failed handshake attempts.
-const RERESOLVE_EVERY: u32 = 3;
+/// How often the loop looks at its health evidence while it is busy (an idle
+/// loop only looks at the health monitor's and recovery ladder's deadlines).
+const HEALTH_INTERVAL: Duration = Duration::from_secs(1);
 /// First wait before binding the UDP sockets again after a failed rebind.
 const REBIND_FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// Packets taken from the `send_packets` queue per turn.
@@ -77,6 +81,15 @@ pub(crate) struct Loop {
     rebind_backoff: Duration,
     /// Packets taken from the `send_packets` queue (capacity reused).
     inbound: Vec<Vec<u8>>,
+    /// What the events said, for the health evidence (fed by `emit`).
+    evidence: RefCell<EvidenceBuilder>,
+    /// Evidence → health (see `crate::health`).
+    health: HealthMonitor,
+    /// Health → recovery steps: the one owner of recovery policy
+    /// (re-handshake, re-resolve, rebind).
+    ladder: Ladder,
+    /// When the health was last looked at.
+    health_checked: Option<Instant>,
 }
 
 fn proto_peers(config: &Config) -> Vec<PeerConfig> {
@@ -138,6 +151,10 @@ impl Loop {
             rebind_at: None,
             rebind_backoff: REBIND_FIRST_BACKOFF,
             inbound: Vec::with_capacity(INBOUND_TURN),
+            evidence: RefCell::new(EvidenceBuilder::new()),
+            health: HealthMonitor::default(),
+            ladder: Ladder::default(),
+            health_checked: None,
         };
         log::info!(
             "tunnel starting: {} peer(s), UDP port {}",
@@ -243,6 +260,9 @@ impl Loop {
     }
 
     fn emit(&self, event: TunnelEvent) {
+        if let Ok(mut evidence) = self.evidence.try_borrow_mut() {
+            evidence.on_event(&event);
+        }
         if let Some(sink) = &self.hooks.events {
             let sink: &Arc<dyn EventSink> = sink;
             sink.on_event(event);
@@ -318,11 +338,93 @@ impl Loop {
         self.set_state(TunnelState::Stopped);
     }
 
-    /// When the loop must run next: `proto`'s deadline or a pending rebind.
+    /// When the loop must run next: `proto`'s deadline, a pending rebind, or
+    /// the health monitor's or recovery ladder's next deadline.
     fn next_deadline(&self) -> Option<Instant> {
-        match (self.proto.poll_timeout(), self.rebind_at) {
+        [
+            self.proto.poll_timeout(),
+            self.rebind_at,
+            self.health_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// When the health verdict or the recovery ladder may change without new input.
+    fn health_deadline(&self) -> Option<Instant> {
+        if self.state == TunnelState::Sleeping {
+            return None;
+        }
+        match (self.health.poll_timeout(), self.ladder.poll_timeout()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+
+    /// Looks at the evidence (at most every [`HEALTH_INTERVAL`] while busy, and
+    /// at the health deadlines), publishes a changed health as
+    /// `HealthChanged`, and takes the recovery ladder's due steps.
+    fn check_health(&mut self, now: Instant) {
+        if self.state == TunnelState::Sleeping || self.state == TunnelState::Stopped {
+            return;
+        }
+        let interval_due = self
+            .health_checked
+            .is_none_or(|t| now.saturating_duration_since(t) >= HEALTH_INTERVAL);
+        let deadline_due = self.health_deadline().is_some_and(|d| d <= now);
+        if !interval_due && !deadline_due {
+            return;
+        }
+        self.health_checked = Some(now);
+        let stats = self.stats(now);
+        let evidence = self
+            .evidence
+            .borrow_mut()
+            .evidence(&stats, &self.config, SystemTime::now());
+        if let Some(health) = self.health.observe(&evidence, now) {
+            log::info!(
+                "health: {}{}",
+                health.health.level(),
+                health
+                    .health
+                    .reason()
+                    .map(|r| format!(" ({})", r.code))
+                    .unwrap_or_default()
+            );
+            if let Ok(mut shared) = self.shared.health.lock() {
+                *shared = health.clone();
+            }
+            self.emit(TunnelEvent::HealthChanged(health));
+        }
+        self.ladder.on_health(self.health.health(), &evidence, now);
+        while let Some(step) = self.ladder.poll_step() {
+            log::info!(
+                "recovery: {} for {} (attempt {}, next in {} s)",
+                step.action.as_str(),
+                step.reason,
+                step.attempt,
+                step.next_in.as_secs()
+            );
+            match step.action {
+                Action::Rehandshake => {
+                    if let Some(peer) = step.peer {
+                        if self.proto.force_handshake_peer(&peer, now) {
+                            self.flush();
+                        }
+                    }
+                }
+                Action::Reresolve => {
+                    if let Some((host, _)) = step.peer.and_then(|p| self.names.get(&p)) {
+                        self.resolver.resolve(Job::Peer {
+                            key: step.peer.expect("checked"),
+                            host: host.clone(),
+                        });
+                    }
+                }
+                Action::Rebind => self.rebind(now),
+            }
+            self.emit(TunnelEvent::RecoveryStep(step));
         }
     }
 
@@ -442,6 +544,7 @@ impl Loop {
             }
             self.send_pending();
             self.deliver();
+            self.check_health(now);
         }
     }
 
@@ -485,6 +588,9 @@ impl Loop {
                     self.set_state(TunnelState::Sleeping);
                 }
                 Command::Wake => {
+                    // Silences measured across a sleep mean nothing.
+                    self.health.reset();
+                    self.ladder.reset();
                     let started = self.proto.wake(now);
                     self.flush();
                     self.resolve_all(now);
@@ -510,6 +616,9 @@ impl Loop {
 
     fn network_changed(&mut self, now: Instant) {
         log::info!("network changed: rebinding UDP sockets");
+        // A new path: old silences and ladders do not apply to it.
+        self.health.reset();
+        self.ladder.reset();
         self.rebind_backoff = REBIND_FIRST_BACKOFF;
         self.rebind(now);
     }
@@ -870,18 +979,10 @@ impl Loop {
                 self.emit(TunnelEvent::HandshakeCompleted { peer });
             }
             Event::HandshakeFailing { peer, attempts } => {
-                if attempts % RERESOLVE_EVERY == 0 {
-                    if let Some((host, _)) = self.names.get(&peer) {
-                        log::info!(
-                            "peer {peer}: handshakes keep failing; resolving its endpoint again"
-                        );
-                        self.resolver.resolve(Job::Peer {
-                            key: peer,
-                            host: host.clone(),
-                        });
-                    }
-                }
+                // Re-resolving (and the rest of recovery) is the health
+                // ladder's decision: see `check_health`.
                 self.emit(TunnelEvent::HandshakeFailing { peer, attempts });
+                self.health_checked = None;
             }
             Event::PeerIdle { peer } => self.emit(TunnelEvent::PeerIdle { peer }),
             Event::EndpointChanged { peer, endpoint } => {
@@ -921,6 +1022,9 @@ impl Loop {
                     rtt_ms: p.rtt_ms,
                     loss: p.loss,
                     dropped: p.dropped,
+                    rx_data_packets: p.rx_data_packets,
+                    tx_data_packets: p.tx_data_packets,
+                    last_inner_source: p.last_inner_source,
                 })
                 .collect(),
             dropped,

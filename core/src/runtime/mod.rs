@@ -33,6 +33,8 @@ mod waker;
 pub use resolve::SystemResolver;
 
 use crate::config::{Config, PublicKey};
+use crate::health::recovery::Step;
+use crate::health::TunnelHealth;
 use std::collections::VecDeque;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::OwnedFd;
@@ -245,6 +247,12 @@ pub enum TunnelEvent {
         /// The resolver's reason (no keys).
         message: String,
     },
+    /// The tunnel's or a peer's health changed level, reason or peer (see
+    /// [`crate::health`]); [`Tunnel::health`] has the same value.
+    HealthChanged(TunnelHealth),
+    /// The recovery ladder took a step (re-handshake, re-resolve, rebind) for
+    /// an unhealthy peer or the tunnel (see [`crate::health::recovery`]).
+    RecoveryStep(Step),
     /// Something went wrong in the event loop. [`FaultKind::is_fatal`] says whether
     /// the tunnel stopped (a `StateChanged(Stopped)` follows) or carries on.
     Error {
@@ -329,6 +337,13 @@ pub struct PeerStats {
     pub loss: f32,
     /// Dropped packets by reason.
     pub dropped: DropCounts,
+    /// Data packets received that carried an IP packet (keepalives not counted).
+    pub rx_data_packets: u64,
+    /// Data packets sent that carried an IP packet (keepalives not counted).
+    pub tx_data_packets: u64,
+    /// The inner source address of the last decrypted packet dropped because
+    /// the peer's AllowedIPs do not include it (`dropped.inner_source`).
+    pub last_inner_source: Option<IpAddr>,
 }
 
 /// Failed writes (UDP sends or TUN writes), by reason.
@@ -456,6 +471,8 @@ pub(crate) struct Shared {
     pub(crate) waker: Arc<waker::Waker>,
     pub(crate) state: Mutex<TunnelState>,
     pub(crate) stopped: AtomicBool,
+    /// The loop's latest health verdict.
+    pub(crate) health: Mutex<TunnelHealth>,
 }
 
 /// Packets pushed by [`Tunnel::send_packets`], waiting for the loop.
@@ -512,6 +529,7 @@ impl Tunnel {
             waker,
             state: Mutex::new(TunnelState::Connecting),
             stopped: AtomicBool::new(false),
+            health: Mutex::new(TunnelHealth::default()),
         });
         let event_loop = event_loop::Loop::new(config, io, hooks, shared.clone())?;
         let thread = std::thread::Builder::new()
@@ -590,6 +608,16 @@ impl Tunnel {
     /// Current statistics (asks the loop; waits up to 5 s).
     pub fn stats(&self) -> Result<TunnelStats, RuntimeError> {
         self.ask(Command::Stats)
+    }
+
+    /// The tunnel's and each peer's health, as of the loop's latest look at its
+    /// evidence (at most a second old while traffic flows; see [`crate::health`]).
+    pub fn health(&self) -> TunnelHealth {
+        self.shared
+            .health
+            .lock()
+            .map(|h| h.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
     }
 
     /// Current lifecycle state.

@@ -134,7 +134,7 @@ impl Side {
         self.health
             .lock()
             .map_err(|_| "health lock poisoned".to_string())?
-            .observe(&evidence, Instant::now());
+            .observe(&evidence, culvert_core::clock::Instant::now());
         Ok(())
     }
 
