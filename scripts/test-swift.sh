@@ -125,9 +125,11 @@ for form in release local system; do
 done
 
 # Swift 6 mode with the NetworkExtension edge compiled against the stand-ins. The
-# Culvert module is rebuilt every run so that its warnings are always printed.
+# hand-written modules are rebuilt every run so that their warnings are always printed.
 STANDINS=(CULVERT_NE_STANDINS=1)
-rm -rf "$SCRATCH"/*/debug/Culvert.build "$SCRATCH"/*/debug/Modules/Culvert.* 2>/dev/null
+for module in Culvert CulvertTests NetworkExtension Network os Security CoreLocation; do
+    rm -rf "$SCRATCH"/*/debug/"$module".build "$SCRATCH"/*/debug/Modules/"$module".* 2>/dev/null
+done
 stamp "swift build (Swift 6, NetworkExtension edge on stand-ins)"
 if swift_in_root /usr/bin/env "${STANDINS[@]}" swift build --package-path "$IN_STAGE" --scratch-path "$IN_SCRATCH" \
         --build-tests -Xlinker -L"$IN_LIB" -Xlinker -rpath -Xlinker "$IN_LIB" >"$LOGS/build.log" 2>&1; then
