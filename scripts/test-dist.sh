@@ -8,6 +8,8 @@
 #   - one version in every manifest (scripts/release/version.sh check);
 #   - Maven Central deployment of a stand-in AAR with the publication's POM,
 #     sources, javadoc and gpg signatures, read back (scripts/release/tests/maven-check.sh);
+#   - the emulator test's Kotlin (android/src/androidTest) compiles against
+#     android-all and androidx.test at the library's Kotlin level;
 #   - actionlint (pinned) on every workflow, with shellcheck on their run: blocks;
 #   - every repository script a workflow step runs is one of those run above, and
 #     every make target it runs exists and is part of `make test`.
@@ -66,6 +68,10 @@ ts_all
 # 4. Maven Central deployment
 . scripts/release/tests/maven-check.sh
 maven_check
+
+# 4b. the emulator test's Kotlin compiles (review-only otherwise)
+. scripts/release/tests/android-test-compile.sh
+android_test_compile
 
 # 5. actionlint
 workflows=$(ls .github/workflows/*.yml 2>/dev/null)
