@@ -444,9 +444,13 @@ impl Tunn {
     }
 
     /// Culvert patch (random index): stores a new session at the next ring position
-    /// (replacing the oldest) and returns that position.
+    /// (replacing the oldest, never the current position: a session becomes current
+    /// only when it is confirmed) and returns that position.
     fn store_session(&mut self, session: session::Session) -> usize {
-        let ring = self.next_ring % N_SESSIONS;
+        let mut ring = self.next_ring % N_SESSIONS;
+        if ring == self.current {
+            ring = (ring + 1) % N_SESSIONS;
+        }
         self.next_ring = ring + 1;
         self.sessions[ring] = Some(session);
         ring
