@@ -22,8 +22,10 @@ DRILLS_CI=(
     drill_hostile_flood
     drill_handshake_burst_cookies
     drill_hostname_endpoint_resolves_later
+    drill_junk_from_peer_address_no_lockout
+    drill_roamed_endpoint_survives_wg_set
 )
-DRILLS_FULL=("${DRILLS_CI[@]}" drill_frozen_past_key_expiry)
+DRILLS_FULL=("${DRILLS_CI[@]}" drill_frozen_past_key_expiry drill_keepalive_peer_back_after_outage)
 
 # now_ms — milliseconds since the epoch.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -276,4 +278,118 @@ drill_hostname_endpoint_resolves_later() {
     ms=$(ping_resumes 30) || fail "no traffic within 30 s after $name became resolvable (${ms:-no} ms)"
     assert_culvert_alive
     echo "RESULT tunnel came up ${ms} ms after the name became resolvable, without a restart"
+}
+
+# junk_flood SECONDS RATE — B's namespace (B's own address) sends junk type-1/type-2
+# datagrams to Culvert's port at RATE per second in the background (output: junk.out).
+junk_flood() {
+    NN_CMD_TIMEOUT=$(( $1 + 10 )) nn_exec B python3 "$DRILLS_DIR/flood.py" junk "$OUTER4_A" $PORT_A "$1" "$2" \
+        >"$NN_DIR/junk.out" 2>&1 &
+    JUNK_PID=$!
+    NN_PIDS+=("$JUNK_PID")
+}
+
+# Lockout (issue 12 item 1): junk that starts like a handshake message, from the
+# peer's own address at 250/s, used to keep that address's per-source bucket empty
+# (charged before MAC1), so the genuine peer's initiations or responses were
+# dropped. Under the junk: wireguard-go restarts and initiates (B has A's endpoint
+# here), then Culvert restarts and initiates; each handshake completes within 10 s.
+drill_junk_from_peer_address_no_lockout() {
+    drill_setup
+    junk_flood 45 250
+    step "wireguard-go restarts under the junk and initiates (B→A traffic)"
+    kill -KILL "$WGGO_PID_B"; wait "$WGGO_PID_B" 2>/dev/null
+    rm -f "/var/run/wireguard/$IF_B.sock"
+    wait_for 5 sh -c "! ip -n $NS_B link show $IF_B" || fail "old TUN device did not go away"
+    nn_write_conf "$NN_DIR/b2.conf" "$PRIV_B" $PORT_B "$INNER4_B/32" \
+        "$PUB_A" "$OUTER4_A:$PORT_A" "$INNER4_A/32"
+    nn_wggo B "$IF_B" "$NN_DIR/b2.conf" || fail "wireguard-go restart"
+    local t0 ms1 ms2
+    t0=$(now_ms)
+    wait_for 10 nn_ping B "$INNER4_A" || fail "no handshake within 10 s of the peer's restart under junk from its address"
+    ms1=$(( $(now_ms) - t0 ))
+    step "Culvert restarts under the junk and initiates (A→B traffic)"
+    kill -TERM "$CULVERT_PID_A"; wait "$CULVERT_PID_A" 2>/dev/null
+    wait_for 5 sh -c "! ip -n $NS_A link show $IF_A" || fail "Culvert's TUN device did not go away"
+    rm -f "/var/run/wireguard/$IF_A.sock"
+    nn_culvert A "$IF_A" "$NN_DIR/a.conf" || fail "culvert up (A) restart"
+    t0=$(now_ms)
+    wait_for 10 nn_ping A "$INNER4_B" || fail "no handshake within 10 s of Culvert's restart under junk from the peer's address"
+    ms2=$(( $(now_ms) - t0 ))
+    kill -0 "$JUNK_PID" 2>/dev/null || fail "the junk flood ended before the drill did: $(cat "$NN_DIR/junk.out")"
+    wait "$JUNK_PID"
+    local sent
+    sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$NN_DIR/junk.out")
+    [ "${sent:-0}" -ge 2000 ] || fail "the junk flood sent too little: $(cat "$NN_DIR/junk.out")"
+    assert_culvert_alive
+    echo "RESULT under ${sent} junk type-1/2 datagrams from the peer's address (250/s): handshake ${ms1} ms after the peer restarted, ${ms2} ms after Culvert restarted (limit 10000 ms each)"
+}
+
+# Roam, then `wg set` of another peer (issue 12 item 4): a configuration update used
+# to send traffic back to the roamed peer's stale configured address.
+drill_roamed_endpoint_survives_wg_set() {
+    drill_setup
+    step "B roams (.2 → .4) and talks first; Culvert follows"
+    ip -n "$NS_B" address del "$OUTER4_B/25" dev vth1 || fail "address del"
+    ip -n "$NS_B" address add 198.51.100.4/25 dev vth1 || fail "address add"
+    nn_exec B wg set "$IF_B" peer "$PUB_A" endpoint "$OUTER4_A:$PORT_A" || fail "wg set on B"
+    wait_for 5 nn_ping B "$INNER4_A" || fail "B→A traffic from B's new address"
+    nn_exec A wg show "$IF_A" endpoints | grep -q '198\.51\.100\.4:' || fail "Culvert did not follow B"
+    step "wg set on Culvert adds another peer; B's configured endpoint is unchanged"
+    local other ep t0 ms
+    other=$(wg genkey | wg pubkey)
+    nn_exec A wg set "$IF_A" peer "$other" allowed-ips 198.51.100.200/32 endpoint 198.51.100.99:9 ||
+        fail "wg set (another peer)"
+    ep=$(nn_exec A wg show "$IF_A" endpoints | grep "^$PUB_B")
+    echo "$ep" | grep -q '198\.51\.100\.4:' || fail "the update moved B's endpoint back: $ep"
+    t0=$(now_ms)
+    wait_for 5 nn_ping A "$INNER4_B" || fail "A→B traffic did not reach B's roamed address after the update"
+    ms=$(( $(now_ms) - t0 ))
+    ep=$(nn_exec A wg show "$IF_A" endpoints | grep "^$PUB_B")
+    echo "$ep" | grep -q '198\.51\.100\.4:' || fail "B's endpoint moved after the update: $ep"
+    assert_culvert_alive
+    echo "RESULT after B roamed and a wg set of another peer, Culvert's endpoint for B stays ${ep##*	}; A→B ping in ${ms} ms"
+}
+
+# PersistentKeepalive peer back after a long outage (issue 12 item 3; full set only,
+# minutes long; its in-memory twin, persistent_keepalive_keeps_trying_after_a_long_outage,
+# runs in make test): every datagram is dropped for longer than REKEY_AFTER_TIME +
+# REKEY_ATTEMPT_TIME (210 s), then the path heals; a new handshake completes within
+# 45 s with no app traffic.
+drill_keepalive_peer_back_after_outage() {
+    nn_pair || fail "namespaces/veth"
+    nn_keys
+    nn_write_conf "$NN_DIR/a.conf" "$PRIV_A" $PORT_A "$INNER4_A/32" \
+        "$PUB_B" "$OUTER4_B:$PORT_B" "$INNER4_B/32"
+    echo "PersistentKeepalive = 25" >>"$NN_DIR/a.conf"
+    nn_write_conf "$NN_DIR/b.conf" "$PRIV_B" $PORT_B "$INNER4_B/32" \
+        "$PUB_A" "" "$INNER4_A/32"
+    nn_culvert A "$IF_A" "$NN_DIR/a.conf" || fail "culvert up (A)"
+    nn_wggo B "$IF_B" "$NN_DIR/b.conf" || fail "wireguard-go (B)"
+    wait_for 10 nn_handshake_done B "$IF_B" || fail "no keepalive handshake within 10 s"
+    local outage=${DRILL_OUTAGE_SECONDS:-240}
+    step "drop every datagram between A and B for ${outage} s"
+    nn_exec A nft -f - <<NFT || fail "nftables"
+table inet culvert_outage {
+    chain input { type filter hook input priority 0; policy accept; udp dport $PORT_A drop; }
+    chain output { type filter hook output priority 0; policy accept; udp dport $PORT_B drop; }
+}
+NFT
+    # The drill is the outage itself: nothing to poll while the path is down.
+    sleep "$outage"
+    local before t0 ms
+    before=$(nn_exec B wg show "$IF_B" latest-handshakes | awk '{ print $2 }')
+    nn_exec A nft delete table inet culvert_outage || fail "heal"
+    t0=$(now_ms)
+    wait_for 45 newer_handshake B "${before:-0}" || fail "no new handshake within 45 s of healing (no app traffic)"
+    ms=$(( $(now_ms) - t0 ))
+    assert_culvert_alive
+    echo "RESULT new handshake ${ms} ms after healing a ${outage} s outage, no app traffic (limit 45000 ms)"
+}
+
+# newer_handshake A|B T — the side's latest handshake is later than T (epoch seconds).
+newer_handshake() {
+    local t
+    t=$(nn_exec "$1" wg show "$(if [ "$1" = A ]; then echo "$IF_A"; else echo "$IF_B"; fi)" latest-handshakes | awk '{ print $2 }')
+    [ "${t:-0}" -gt "$2" ]
 }

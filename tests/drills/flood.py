@@ -11,6 +11,10 @@
                                                  possible, round-robin from the comma-separated
                                                  source addresses SOURCES (default: any);
                                                  counts the cookie replies
+  flood.py junk     HOST PORT SECONDS RATE         short junk datagrams that start like a
+                                                 handshake initiation or response (type 1 or
+                                                 2, then random bytes), paced at RATE per
+                                                 second, from this namespace's own address
 
 Prints one line `sent=N replies=M cookie_replies=K` at the end. Never sends outside the
 namespace it runs in (the caller chooses the namespace).
@@ -153,12 +157,38 @@ def flood_initiations(host, port, count, pubkey_b64, sources):
     return counts
 
 
+def flood_junk(host, port, seconds, rate):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    counts = {"sent": 0, "replies": 0, "cookie_replies": 0}
+    start = time.monotonic()
+    deadline = start + seconds
+    while True:
+        now = time.monotonic()
+        if now >= deadline:
+            break
+        due = int((now - start) * rate) + 1
+        while counts["sent"] < due:
+            kind = 1 + counts["sent"] % 2
+            junk = bytes([kind, 0, 0, 0]) + os.urandom(counts["sent"] % 29)
+            try:
+                sock.sendto(junk, (host, port))
+            except (BlockingIOError, ConnectionRefusedError):
+                pass
+            counts["sent"] += 1
+        count_replies(sock, counts)
+        time.sleep(min(0.005, max(0.0, deadline - time.monotonic())))
+    return counts
+
+
 def main(argv):
     mode, host, port = argv[1], argv[2], int(argv[3])
     if mode == "random":
         counts = flood_random(host, port, float(argv[4]))
     elif mode == "replay":
         counts = flood_replay(host, port, float(argv[4]), argv[5])
+    elif mode == "junk":
+        counts = flood_junk(host, port, float(argv[4]), float(argv[5]))
     elif mode == "initiations":
         sources = argv[6].split(",") if len(argv) > 6 and argv[6] else []
         counts = flood_initiations(host, port, int(argv[4]), argv[5], sources)
