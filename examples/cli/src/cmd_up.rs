@@ -9,7 +9,7 @@ use crate::netcfg;
 use crate::tun;
 use crate::uapi::{self, DeviceStatus, PeerStatus, UapiError, UapiServer};
 use clap::Args;
-use culvert_core::config::{self, Config};
+use culvert_core::config::{self, Config, SourceMap};
 use culvert_core::runtime::{
     EventSink, Hooks, PacketIo, RuntimeError, TunFraming, Tunnel, TunnelEvent, TunnelState,
 };
@@ -72,6 +72,9 @@ fn host_warnings(cfg: &Config) -> Vec<String> {
 struct HostDevice {
     tunnel: Arc<Tunnel>,
     config: Mutex<Config>,
+    /// The config as read from the file, and where its lines are (for `culvert doctor`).
+    file_config: Config,
+    file_map: SourceMap,
 }
 
 fn io_error(err: RuntimeError) -> UapiError {
@@ -121,6 +124,24 @@ impl uapi::Device for HostDevice {
         log::info!("uapi: configuration updated ({} peers)", new.peers.len());
         *cfg = new;
         Ok(())
+    }
+
+    fn doctor(&self) -> Result<String, UapiError> {
+        let cfg = self
+            .config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // Lines only while the running config is still the file's (the plan may
+        // have added the fwmark); after a `wg set` they would point elsewhere.
+        let mut as_file = cfg.clone();
+        as_file.interface.fwmark = self.file_config.interface.fwmark;
+        let map = (as_file == self.file_config).then_some(&self.file_map);
+        Ok(crate::cmd_doctor::live_answer(
+            &cfg,
+            map,
+            &self.tunnel.health(),
+        ))
     }
 }
 
@@ -208,7 +229,7 @@ pub fn run(args: UpArgs) -> u8 {
             return 2;
         }
     };
-    let mut cfg = match config::parse_bytes(&bytes) {
+    let (mut cfg, file_map) = match config::parse_bytes_with_locations(&bytes) {
         Ok(c) => c,
         Err(err) => {
             eprintln!("culvert up: {file}: {err}");
@@ -279,6 +300,8 @@ pub fn run(args: UpArgs) -> u8 {
     let dev = Arc::new(HostDevice {
         tunnel: tunnel.clone(),
         config: Mutex::new(cfg.clone()),
+        file_config: config::parse_bytes(&bytes).unwrap_or_else(|_| cfg.clone()),
+        file_map,
     });
     let mut server = match UapiServer::start(&name, dev) {
         Ok(s) => s,

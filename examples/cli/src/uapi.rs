@@ -334,7 +334,21 @@ pub trait Device: Send + Sync {
     fn get(&self) -> Result<String, UapiError>;
     /// Applies a `set=1` request's lines.
     fn set(&self, lines: &[String]) -> Result<(), UapiError>;
+    /// The full answer to [`DOCTOR_REQUEST`], Culvert's own request (`wg`
+    /// never sends it): `culvert_doctor_json=` and the `culvert doctor --json`
+    /// object on one line, then `errno=0` and an empty line.
+    fn doctor(&self) -> Result<String, UapiError> {
+        Err(UapiError {
+            errno: EPROTO,
+            message: "this device does not answer culvert_doctor".into(),
+        })
+    }
 }
+
+/// Culvert's own UAPI request, answered with the static and live findings of
+/// the running tunnel (see [`Device::doctor`]). Not part of the WireGuard
+/// protocol: `wg` sends only `get=1` and `set=1`.
+pub const DOCTOR_REQUEST: &str = "culvert_doctor=1";
 
 /// Answers requests read from `reader` on `writer` until EOF. Returns on the first
 /// I/O error or malformed request (after answering it with `errno=EPROTO`).
@@ -362,6 +376,7 @@ pub fn serve_stream(device: &dyn Device, reader: impl BufRead, mut writer: impl 
         }
         let answer = match (op.as_str(), complete) {
             ("get=1", true) if body.is_empty() => device.get(),
+            (DOCTOR_REQUEST, true) if body.is_empty() => device.doctor(),
             ("set=1", true) => device.set(&body).map(|()| "errno=0\n\n".to_string()),
             _ => Err(UapiError {
                 errno: EPROTO,
@@ -730,5 +745,45 @@ mod tests {
         assert_eq!(parts[2], format!("errno={EINVAL}"));
         assert_eq!(parts[3], format!("errno={EPROTO}"));
         assert_eq!(dev.config.lock().unwrap().interface.listen_port, Some(1234));
+    }
+
+    struct Doctor;
+
+    impl Device for Doctor {
+        fn get(&self) -> Result<String, UapiError> {
+            Ok("errno=0\n\n".into())
+        }
+        fn set(&self, _: &[String]) -> Result<(), UapiError> {
+            Ok(())
+        }
+        fn doctor(&self) -> Result<String, UapiError> {
+            Ok("culvert_doctor_json={\"ok\":true,\"findings\":[]}\nerrno=0\n\n".into())
+        }
+    }
+
+    #[test]
+    fn culvert_doctor_request_is_answered_only_by_devices_that_know_it() {
+        let mut out = Vec::new();
+        serve_stream(
+            &Doctor,
+            "culvert_doctor=1\n\nget=1\n\n".as_bytes(),
+            &mut out,
+        );
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.starts_with("culvert_doctor_json={\"ok\":true,\"findings\":[]}\nerrno=0\n\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("errno=0\n\n"), "the connection stays usable");
+        // The default: EPROTO, as for any request a device does not know.
+        let dev = Fake {
+            config: Mutex::new(base()),
+        };
+        let mut out = Vec::new();
+        serve_stream(&dev, "culvert_doctor=1\n\n".as_bytes(), &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("errno={EPROTO}\n\n")
+        );
     }
 }

@@ -232,3 +232,56 @@ fn findings_never_show_keys() {
         }
     }
 }
+
+/// `--interface PATH` asks a UAPI socket with `culvert_doctor=1` and prints the
+/// answer (a stand-in server here; `culvert up` answers in the netns tests).
+#[test]
+fn interface_asks_the_uapi_socket() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::UnixListener;
+    let dir = std::env::temp_dir().join(format!("culvert-doctor-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wg9.sock");
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path).unwrap();
+    let answer = r#"{"ok":true,"findings":[{"code":"NOTHING_RECEIVED","severity":"error","message":"peer 1 (abc…): data sent for 21 s got nothing back","hint":"fix the server's AllowedIPs","section":null,"key":null,"line":null}]}"#;
+    let server = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for _ in 0..2 {
+            let (conn, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            requests.push(line.clone());
+            let mut blank = String::new();
+            reader.read_line(&mut blank).unwrap();
+            let mut conn = conn;
+            write!(conn, "culvert_doctor_json={answer}\nerrno=0\n\n").unwrap();
+        }
+        requests
+    });
+    let p = path.to_str().unwrap();
+    let out = culvert(&["doctor", "--json", "--interface", p], None);
+    assert_eq!(out.status.code(), Some(1), "an error finding");
+    let v = json_of(&out);
+    assert_eq!(codes(&v), [("NOTHING_RECEIVED".into(), "error".into())]);
+    let out = culvert(&["doctor", "--interface", p], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!("{p}: error NOTHING_RECEIVED: peer 1")),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with(": 1 error, 0 warnings, 0 infos"));
+    assert_eq!(server.join().unwrap(), ["culvert_doctor=1\n"; 2]);
+    // No such interface: a usage error.
+    let out = culvert(
+        &[
+            "doctor",
+            "--interface",
+            dir.join("nope.sock").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
