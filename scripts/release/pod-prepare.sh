@@ -26,7 +26,15 @@ esac
 url=$(echo "$url" | sed "s|\\\\(culvertVersion)|$version|g")
 [ -z "${CULVERT_RELEASE_BASE:-}" ] || url="$CULVERT_RELEASE_BASE${url#"$home"}"
 echo "$checksum" | grep -Eq '^[0-9a-f]{64}$' ||
-    { echo "pod-prepare: Package.swift carries no release checksum (a development checkout? use :path)" >&2; exit 1; }
+    { echo "pod-prepare: Package.swift carries no release checksum" >&2; exit 1; }
+# An unreleased checkout (the placeholder checksum, 64 zeros), e.g. `pod lib lint`
+# in CI: the XCFramework must have been built locally (ios/build-xcframework.sh).
+if [ "$checksum" = "0000000000000000000000000000000000000000000000000000000000000000" ]; then
+    [ -d ios/CulvertFFI.xcframework ] ||
+        { echo "pod-prepare: unreleased checkout and no ios/CulvertFFI.xcframework: run ios/build-xcframework.sh" >&2; exit 1; }
+    echo "pod-prepare: unreleased checkout, using the locally built ios/CulvertFFI.xcframework"
+    exit 0
+fi
 
 sha256() { if command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1"; else sha256sum "$1"; fi | awk '{ print $1 }'; }
 

@@ -246,10 +246,18 @@ case_pod_prepare() {
     CULVERT_RELEASE_BASE="file:///nonexistent" ts_run pod-prepare-again scripts/release/pod-prepare.sh ||
         ts_bad "second run was not a no-op (it downloaded again)"
     rm -rf "$COPY/ios/CulvertFFI.xcframework" "$COPY/ios/.CulvertFFI.xcframework.checksum"
-    bash "$ROOT/scripts/release/stamp-package-swift.sh" "$v" "$(printf '%064d' 0)" "$COPY/Package.swift" >/dev/null
+    bash "$ROOT/scripts/release/stamp-package-swift.sh" "$v" "$(printf '%064d' 1)" "$COPY/Package.swift" >/dev/null
     CULVERT_RELEASE_BASE="file://$rel" ts_run pod-prepare-bad scripts/release/pod-prepare.sh && ts_bad "accepted a zip whose checksum differs"
+    grep -q "Package.swift says" "$TS_WORK/pod-prepare-bad.out" || ts_bad "not refused for the checksum"
     [ -e "$COPY/ios/CulvertFFI.xcframework" ] && ts_bad "unpacked a zip that failed the checksum"
-    ts_case_end "pod-prepare.sh: downloads $v's zip (Package.swift's releaseURL), verifies Package.swift's checksum, unpacks; idempotent; mismatch refused" pod-prepare
+    # An unreleased checkout: the local XCFramework, or a clear failure without one.
+    bash "$ROOT/scripts/release/stamp-package-swift.sh" "$v" "$(printf '%064d' 0)" "$COPY/Package.swift" >/dev/null
+    rm -rf "$COPY/ios/CulvertFFI.xcframework" "$COPY/ios/.CulvertFFI.xcframework.checksum"
+    CULVERT_RELEASE_BASE="file://$rel" ts_run pod-prepare-dev scripts/release/pod-prepare.sh && ts_bad "unreleased checkout without an XCFramework passed"
+    grep -q "run ios/build-xcframework.sh" "$TS_WORK/pod-prepare-dev.out" || ts_bad "no hint to build the XCFramework"
+    mkdir -p "$COPY/ios/CulvertFFI.xcframework"
+    CULVERT_RELEASE_BASE="file:///nonexistent" ts_run pod-prepare-dev2 scripts/release/pod-prepare.sh || ts_bad "unreleased checkout with a local XCFramework failed"
+    ts_case_end "pod-prepare.sh: downloads $v's zip (Package.swift's releaseURL), verifies Package.swift's checksum, unpacks; idempotent; mismatch refused; unreleased checkout uses the local build" pod-prepare
 }
 
 case_version() {
