@@ -6,6 +6,7 @@
 #   - the build and release scripts run with stand-in cargo, cargo-ndk, rustup,
 #     xcodebuild, lipo, xcrun, swift, ditto and gradle (scripts/release/tests/);
 #   - one version in every manifest (scripts/release/version.sh check);
+#   - the npm tarball's contents (npm pack, as publish.sh npm makes it);
 #   - Maven Central deployment of a stand-in AAR with the publication's POM,
 #     sources, javadoc and gpg signatures, read back (scripts/release/tests/maven-check.sh);
 #   - the emulator test's Kotlin (android/src/androidTest) compiles against

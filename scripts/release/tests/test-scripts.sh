@@ -390,6 +390,49 @@ case_wg_peer() {
     ts_case_end "ci-wg-peer.sh: the CI peer answers a ping through the tunnel from its client config (two netns)" wgpeer
 }
 
+# The npm tarball as publish.sh makes it (LICENSE copied in, `npm pack` runs
+# the package's own build): contents asserted.
+case_npm_pack() {
+    local rn="$ROOT/bindings/react-native" name="npm pack react-native-culvert: LICENSE, entry points, native sources, plugin; no tests or build output"
+    if [ ! -d "$rn/node_modules" ]; then bash "$ROOT/scripts/setup.d/50-rn.sh" >"$TS_WORK/rn-setup.out" 2>&1 || true; fi
+    if [ ! -d "$rn/node_modules" ]; then
+        echo "SKIP $name: bindings/react-native/node_modules missing (scripts/setup.d/50-rn.sh failed)"
+        S=$((S + 1))
+        return 0
+    fi
+    ts_copy
+    ln -s "$rn/node_modules" "$COPY/bindings/react-native/node_modules"
+    cp "$COPY/LICENSE" "$COPY/bindings/react-native/LICENSE"
+    if ! (cd "$COPY/bindings/react-native" && npm pack --json --pack-destination "$TS_WORK" >"$TS_WORK/pack.json" 2>"$TS_WORK/npm-pack.out"); then
+        ts_bad "npm pack failed"
+        ts_case_end "$name" npm-pack
+        return 0
+    fi
+    node - "$TS_WORK/pack.json" "$COPY/bindings/react-native/package.json" >"$TS_WORK/npm-pack.check" 2>&1 <<'JS' || ts_bad "$(cat "$TS_WORK/npm-pack.check")"
+const fs = require("fs");
+const [packJson, pkgJson] = process.argv.slice(2);
+const files = JSON.parse(fs.readFileSync(packJson, "utf8"))[0].files.map((f) => f.path);
+const pkg = JSON.parse(fs.readFileSync(pkgJson, "utf8"));
+const has = (p) => files.includes(p);
+const errors = [];
+for (const p of ["package.json", "LICENSE", "README.md", "app.plugin.js", "react-native-culvert.podspec", "android/build.gradle"])
+  if (!has(p)) errors.push(`missing ${p}`);
+for (const field of ["main", "types", "react-native"]) {
+  const p = pkg[field];
+  if (p && !has(p.replace(/^\.\//, ""))) errors.push(`${field} names ${p}, which is not in the tarball`);
+}
+if (!files.some((p) => p.startsWith("ios/") && p.endsWith(".swift"))) errors.push("no iOS Swift sources");
+if (!files.some((p) => p.startsWith("android/src/main/") && p.endsWith(".kt"))) errors.push("no Android Kotlin sources");
+for (const p of files)
+  if (/(^|\/)__tests__\/|\.test\.[jt]sx?$|(^|\/)node_modules\/|^android\/build\//.test(p)) errors.push(`should not ship ${p}`);
+if (pkg.license !== "Apache-2.0") errors.push(`license ${pkg.license}`);
+console.log(errors.length ? errors.join("; ") : `${files.length} files`);
+process.exit(errors.length ? 1 : 0);
+JS
+    cmp -s "$ROOT/LICENSE" "$COPY/bindings/react-native/LICENSE" || ts_bad "LICENSE differs from the root's"
+    ts_case_end "$name ($(tail -n 1 "$TS_WORK/npm-pack.check"))" npm-pack
+}
+
 ts_all() {
     ts_setup
     case_xcframework release
@@ -404,5 +447,6 @@ ts_all() {
     case_publish
     case_emulator
     case_wg_peer
+    case_npm_pack
     rm -rf "$TS_WORK"
 }
