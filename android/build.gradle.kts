@@ -17,6 +17,8 @@
 // (not on the newer stdlib a newer Kotlin Gradle plugin would add): metadata a
 // 2.1.20 compiler reads without relying on its one-version forward compatibility.
 // make test-kotlin compiles the same sources with -language-version 2.1.
+import javax.inject.Inject
+import org.gradle.process.ExecOperations
 import org.jetbrains.kotlin.gradle.dsl.KotlinVersion
 
 plugins {
