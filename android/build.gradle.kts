@@ -16,7 +16,7 @@
 // compiled with language and API version 2.1 and depends on kotlin-stdlib 2.1.20
 // (not on the newer stdlib a newer Kotlin Gradle plugin would add): metadata a
 // 2.1.20 compiler reads without relying on its one-version forward compatibility.
-// make test-kotlin compiles the same sources with -language-version 2.1.
+// make test-dist compiles these sources (and src/androidTest) with -language-version 2.1.
 import javax.inject.Inject
 import org.gradle.process.ExecOperations
 import org.jetbrains.kotlin.gradle.dsl.KotlinVersion
