@@ -291,6 +291,21 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(other.state, .running)
     }
 
+    func testAStopWhileWaitingForThePathStartsNothing() {
+        let platform = FakePlatform(), factory = FakeFactory()
+        let controller = TunnelController(platform: platform, factory: factory)
+        let started = Signal()
+        let startError = Locked<Error?>(nil)
+        controller.start(configText: "address=10.0.0.2", pathWait: 30) { startError.value = $0; started.fire() }
+        stop(controller)
+        started.wait()
+        XCTAssertEqual(startError.value as? CulvertAdapterError, .stopped(.start))
+        controller.pathUpdated(PathSummary(isSatisfied: true, interfaces: ["en0"]))
+        XCTAssertEqual(controller.state, .stopped)
+        XCTAssertTrue(factory.engines.isEmpty, "no tunnel after the stop")
+        XCTAssertTrue(platform.snapshot { $0.applied }.isEmpty)
+    }
+
     func testReconnectsSetReassertingAndAStopFromBelowCancelsTheTunnel() throws {
         let platform = FakePlatform(), factory = FakeFactory()
         let controller = TunnelController(platform: platform, factory: factory)

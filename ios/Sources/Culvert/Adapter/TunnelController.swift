@@ -148,6 +148,7 @@ public final class TunnelController: @unchecked Sendable {
     private var pathFilter = PathChangeFilter()
     private var lastPath: PathSummary?
     private var waitingForPath: [@Sendable () -> Void] = []
+    private var pathWaitGeneration: UInt64 = 0
     private var pathChangedWhileAsleep = false
     private var reasserting = false
     private let engineLock = NSLock()
@@ -189,8 +190,12 @@ public final class TunnelController: @unchecked Sendable {
         queue.async { [self] in
             guard pathWait > 0, lastPath == nil else { return startNow(configText: configText, completion: completion) }
             let once = OnceFlag()
+            let generation = pathWaitGeneration
             let go: @Sendable () -> Void = { [self] in
-                if once.claim() { startNow(configText: configText, completion: completion) }
+                guard once.claim() else { return }
+                // A stop while waiting for the path wins: nothing starts afterwards.
+                guard generation == pathWaitGeneration else { return completion(CulvertAdapterError.stopped(.start)) }
+                startNow(configText: configText, completion: completion)
             }
             waitingForPath.append(go)
             queue.asyncAfter(deadline: .now() + pathWait, execute: go)
@@ -341,6 +346,12 @@ public final class TunnelController: @unchecked Sendable {
     /// Stops the tunnel; `completion` runs once it is down (also when it was not running).
     public func stop(completion: @escaping @Sendable () -> Void) {
         queue.async { [self] in
+            if !waitingForPath.isEmpty {
+                pathWaitGeneration &+= 1
+                let waiting = waitingForPath
+                waitingForPath = []
+                waiting.forEach { $0() }
+            }
             let decision = (try? lifecycle.begin(.stop)) ?? .ignore
             guard decision == .perform else { setLifecycleState(); return completion() }
             setLifecycleState()
