@@ -15,7 +15,7 @@ fail() { echo "test-kotlin: $*"; summary 0 1; exit 1; }
 if [ -z "${CULVERT_SKIP_SETUP:-}" ]; then
     bash scripts/setup.d/20-kotlin.sh || fail "toolchain setup failed"
 fi
-bash scripts/bindings.sh --kotlin-only || fail "building the library or generating bindings failed"
+bash scripts/bindings.sh --kotlin-only --testing || fail "building the library or generating bindings failed"
 
 # The Android variant too (as android/build-aar.sh generates it; not compiled here:
 # it imports androidx.annotation, which is not on Maven Central): checked by BindingsVariantTest.
@@ -80,6 +80,25 @@ timeout 600 java -Xmx512m -Djna.library.path="$LIBDIR" $CULVERT_JAVA_PROPS -cp "
 status=${PIPESTATUS[0]}
 add "$log"
 if [ "$status" -ne 0 ] && [ "$(last_summary "$log" | cut -d' ' -f2)" = "0" ]; then F=$((F + 1)); echo "JUnit run exited $status"; fi
+
+# The testing kit through the FFI (docs/testing.md): the test build of the library
+# (feature `testing`, build/testing-lib) with its own generated bindings, and the
+# JUnit tests of android/src/testkit against it; never the shipping library.
+if [ -d android/src/testkit/kotlin ]; then
+    mapfile -t TESTKIT_SOURCES < <(find android/src/testkit/kotlin -name '*.kt' | sort)
+    if compile testing-bindings "$TEST_LIBS" "" "$ROOT"/build/bindings/kotlin-testing/io/culvert/*.kt &&
+        compile testkit "$OUT/testing-bindings:$TEST_LIBS" "$(cat "$OUT/testing-bindings.stamp")" "${TESTKIT_SOURCES[@]}"; then
+        timeout 300 java -Xmx512m -Djna.library.path="$ROOT/build/testing-lib" \
+            -cp "$OUT/testkit:$OUT/testing-bindings:$OUT/test:$TEST_LIBS:$KLIB/kotlin-stdlib.jar" \
+            io.culvert.test.RunTestsKt "$OUT/testkit" 2>&1 | tee "$log"
+        status=${PIPESTATUS[0]}
+        add "$log"
+        if [ "$status" -ne 0 ] && [ "$(last_summary "$log" | cut -d' ' -f2)" = "0" ]; then F=$((F + 1)); echo "testkit JUnit run exited $status"; fi
+    else
+        echo "test-kotlin: kotlinc failed (testing bindings or android/src/testkit)"
+        F=$((F + 1))
+    fi
+fi
 
 # The TUN test needs root, /dev/net/tun and wireguard-go; it runs inside its own netns.
 netns_script=android/src/test/netns/run.sh

@@ -7,7 +7,9 @@
 //! - [`tunnel`]: the `Tunnel` object (TUN fd or packet callbacks) and the foreign
 //!   traits the platform implements (packet sink, socket protector, resolver, observer);
 //! - [`logging`]: a foreign log sink and the runtime log level;
-//! - [`guard`]: the panic barrier every export uses and the callback error type.
+//! - [`guard`]: the panic barrier every export uses and the callback error type;
+//! - `testing` (feature `testing`, test builds only, never shipped): the testing
+//!   kit's test peer and packet helpers (docs/testing.md).
 //!
 //! Errors are small enums per area (`ConfigError`, `HotspotError`, `QrError`,
 //! `TunnelError`) whose variants are what an app does differently; the human text
@@ -30,6 +32,8 @@ pub mod config;
 pub mod guard;
 pub mod hotspot;
 pub mod logging;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tunnel;
 
 /// The version of the Culvert library.
