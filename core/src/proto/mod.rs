@@ -766,18 +766,15 @@ impl Tunnel {
             }
         }
         if self.deadlines.len() > 2 * self.peers.len() + 64 {
-            // Too many stale entries: rebuild from the peers (rare, amortised).
-            let live: Vec<Reverse<(Instant, PeerSlot)>> = self
-                .peers
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| {
-                    p.as_ref()
-                        .and_then(|p| p.deadline)
-                        .map(|d| Reverse((d, i as PeerSlot)))
-                })
-                .collect();
-            self.deadlines = BinaryHeap::from(live);
+            // Too many stale entries (deadlines that moved): drop them in place, no
+            // allocation (amortised over the pushes that made them).
+            let peers = &self.peers;
+            self.deadlines.retain(|Reverse((d, slot))| {
+                peers
+                    .get(*slot as usize)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|p| p.deadline == Some(*d))
+            });
         }
         self.prune_deadlines();
     }
