@@ -140,7 +140,7 @@ set_version() {
             { print }'
     fi
     rewrite Culvert.podspec "$v" '
-        /^ *s\.version *= *\x27/ { sub(/\x27[^\x27]*\x27/, "\x27" v "\x27") }
+        /^ *s\.version *= *\047/ { sub(/\047[^\047]*\047/, "\047" v "\047") }
         { print }'
     rewrite android/gradle.properties "$v" '/^VERSION_NAME=/ { $0 = "VERSION_NAME=" v } { print }'
     local f
@@ -157,7 +157,7 @@ set_version() {
         [ -f "$ROOT/$f" ] || continue
         rewrite "$f" "$v" '{
             gsub(/io\.culvert:culvert-android:[0-9][^")[:space:]]*/, "io.culvert:culvert-android:" v)
-            gsub(/pod \x27Culvert\x27, \x27~> [^\x27]*\x27/, "pod \x27Culvert\x27, \x27~> " v "\x27")
+            gsub(/pod \047Culvert\047, \047~> [^\047]*\047/, "pod \047Culvert\047, \047~> " v "\047")
             gsub(/from: "[0-9][^"]*"\)/, "from: \"" v "\")")
             print }'
     done
