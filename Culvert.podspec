@@ -9,7 +9,9 @@
 # built by the release), so `prepare_command` downloads the release's
 # CulvertFFI.xcframework.zip and verifies it against the checksum that the
 # tagged Package.swift carries (scripts/release/pod-prepare.sh) — the same zip
-# and checksum SwiftPM uses. Published by .github/workflows/release.yml after
+# and checksum SwiftPM uses. CocoaPods runs prepare_command for a :path pod too
+# (on every `pod install`, and in `pod lib lint`): on an unreleased checkout
+# (placeholder checksum) the script then uses the locally built XCFramework. Published by .github/workflows/release.yml after
 # the GitHub release exists (docs/release.md).
 Pod::Spec.new do |s|
   s.name             = 'Culvert'

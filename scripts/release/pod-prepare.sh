@@ -5,8 +5,10 @@
 # verifies it against the checksum the tagged Package.swift carries (the same
 # one SwiftPM verifies) and unpacks it to ios/CulvertFFI.xcframework.
 #
-# Not run for `pod 'Culvert', :path => …` (development: build the XCFramework
-# with ios/build-xcframework.sh). The URL is the one SwiftPM downloads: the
+# CocoaPods also runs it for `pod 'Culvert', :path => …` and in `pod lib lint`
+# (PodSourceInstaller#install! prepares local pods on every install): on an
+# unreleased checkout it then only checks that ios/build-xcframework.sh has
+# built ios/CulvertFFI.xcframework. The URL is the one SwiftPM downloads: the
 # manifest's `let releaseURL = "…\(culvertVersion)…"` with the version put in.
 # CULVERT_RELEASE_BASE replaces its https://github.com/culvert-sdk/culvert/releases/download
 # prefix (tests). Runs on bash 3.2 with BSD tools (shasum, unzip, curl).
