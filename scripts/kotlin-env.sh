@@ -13,3 +13,24 @@ KOTLIN_MAVEN_ARTIFACTS=(
     junit:junit:4.13.2
     org.hamcrest:hamcrest-core:1.3
 )
+
+# Robolectric (the Android glue run against the real framework, one JVM per API
+# level): its jars land in $ROBOLECTRIC_HOME/lib (AARs unpacked to classes.jar);
+# the instrumented framework jar of each level is fetched into $ROBOLECTRIC_M2, the
+# local Maven repository Robolectric itself reads (-Dmaven.repo.local).
+ROBOLECTRIC_VERSION=4.17
+ROBOLECTRIC_HOME="$CULVERT_CACHE/robolectric-$ROBOLECTRIC_VERSION"
+ROBOLECTRIC_M2="$CULVERT_CACHE/m2"
+# API level : android-all-instrumented version (Robolectric 4.17's DefaultSdkProvider, -i7).
+ROBOLECTRIC_SDKS=(
+    24:7.0.0_r1-robolectric-r1-i7
+    26:8.0.0_r4-robolectric-r1-i7
+    28:9-robolectric-4913185-2-i7
+    29:10-robolectric-5803371-i7
+    30:11-robolectric-6757853-i7
+    33:13-robolectric-9030017-i7
+    35:15-robolectric-13954326-i7
+)
+# The newest framework jar Java 17 can load, on the runner's own classpath (an older
+# one breaks Robolectric's shadows, which are compiled against the newest API).
+ROBOLECTRIC_ANDROID_ALL=org.robolectric:android-all:15-robolectric-13954326

@@ -6,6 +6,7 @@ import android.net.IpPrefix
 import android.net.Network
 import android.net.VpnService
 import android.os.Build
+import android.system.OsConstants
 import io.culvert.NetworkSettings
 import java.net.InetAddress
 
@@ -24,9 +25,30 @@ data class AppliedSettings(
 )
 
 /**
+ * App choices for the interface that are not in the config.
+ *
+ * @property allowBypass `VpnService.Builder.allowBypass()`: apps may bind sockets to
+ *   another network and so leave the tunnel (off by default: nothing bypasses).
+ * @property metered `null` (default): unmetered on API 29+ (`setMetered(false)`), so the
+ *   VPN takes the underlying network's metering; `true`: always metered (API 29+).
+ *   Below API 29 Android decides and this is ignored.
+ */
+data class VpnOptions(
+    val allowBypass: Boolean = false,
+    val metered: Boolean? = null,
+)
+
+/**
  * Applies Culvert's [NetworkSettings] to this builder: addresses, routes, DNS servers
- * and search domains, MTU, per-app lists, the underlying network, unmetered, and a
+ * and search domains, MTU, per-app lists, the families allowed to bypass
+ * (`allowFamily`, see below), the underlying network, metering, bypass, and a
  * non-blocking fd (Culvert polls it).
+ *
+ * Families: Android blocks every family the VPN configures nothing for, device-wide.
+ * `allowFamily(AF_INET/AF_INET6)` is called as the core decided
+ * (`allowFamilyIpv4`/`allowFamilyIpv6`: both, unless the config routes everything),
+ * so an IPv4-only split tunnel leaves IPv6 working and a full tunnel keeps the other
+ * family blocked (kill switch).
  *
  * Routes: on API 33+ the included routes are added and the excluded ones removed with
  * `excludeRoute`; below API 33 (no `excludeRoute`) the pre-subtracted set
@@ -43,6 +65,7 @@ fun VpnService.Builder.applyNetworkSettings(
     settings: NetworkSettings,
     underlyingNetwork: Network? = null,
     sdkInt: Int = Build.VERSION.SDK_INT,
+    options: VpnOptions = VpnOptions(),
 ): AppliedSettings {
     for (a in settings.addresses) addAddress(a.address, a.prefixLength.toInt())
     val useExclude = sdkInt >= 33 && settings.excludedRoutes.isNotEmpty()
@@ -55,6 +78,8 @@ fun VpnService.Builder.applyNetworkSettings(
     for (d in settings.dnsServers) addDnsServer(d)
     for (s in settings.dnsSearchDomains) addSearchDomain(s)
     setMtu(settings.mtu.toInt())
+    if (settings.allowFamilyIpv4) allowFamily(OsConstants.AF_INET)
+    if (settings.allowFamilyIpv6) allowFamily(OsConstants.AF_INET6)
 
     val missing = mutableListOf<String>()
     // The config parser rejects a config that has both lists.
@@ -73,9 +98,19 @@ fun VpnService.Builder.applyNetworkSettings(
         }
     }
 
+    // Android refuses all missing packages one by one; with none left, addAllowedApplication
+    // was never called and the VPN would silently cover every app on the device.
+    if (settings.includedApplications.isNotEmpty() && missing.containsAll(settings.includedApplications)) {
+        throw CulvertAndroidException(
+            CulvertAndroidException.NO_INCLUDED_APPLICATION_INSTALLED,
+            "none of the ${settings.includedApplications.size} IncludedApplications packages is installed",
+        )
+    }
+
     setBlocking(false)
     if (underlyingNetwork != null) setUnderlyingNetworks(arrayOf(underlyingNetwork))
-    if (sdkInt >= 29) setUnmetered()
+    if (options.allowBypass) allowBypass()
+    if (sdkInt >= 29) setMeteredApi29(options.metered ?: false)
     return AppliedSettings(missing, useExclude)
 }
 
@@ -84,8 +119,8 @@ private fun VpnService.Builder.excludeRoutes(settings: NetworkSettings) {
     for (r in settings.excludedRoutes) excludeRoute(IpPrefix(InetAddress.getByName(r.address), r.prefixLength.toInt()))
 }
 
-/** A VPN is unmetered unless its underlying network is (API 29+: `setMetered(false)`). */
+/** `setMetered(false)`: the VPN is metered exactly when its underlying network is (API 29+). */
 @TargetApi(29)
-private fun VpnService.Builder.setUnmetered() {
-    setMetered(false)
+private fun VpnService.Builder.setMeteredApi29(metered: Boolean) {
+    setMetered(metered)
 }

@@ -37,9 +37,10 @@ data class SkippedNetwork(val network: WifiNetwork, val reasons: List<HotspotWar
  *
  * @property suggestions for `WifiManager.addNetworkSuggestions` (API 29+); Passpoint
  *   networks are included on API 30+ (`setPasspointConfig`).
- * @property passpoint the Passpoint networks as [PasspointConfiguration], for API
- *   26–29 (`WifiManager.addOrUpdatePasspointConfiguration`) or the
- *   `Settings.ACTION_WIFI_ADD_NETWORKS` intent.
+ * @property passpoint the Passpoint networks as [PasspointConfiguration] (API 26+), for
+ *   `WifiManager.addOrUpdatePasspointConfiguration` on API 26–29; from API 30 they are
+ *   also in [suggestions]. `Settings.ACTION_WIFI_ADD_NETWORKS` (API 30+) takes the
+ *   suggestions: see [canUseAddNetworksIntent].
  * @property skipped networks Android would refuse, with the reasons, found before asking it.
  */
 data class AndroidWifi(
@@ -84,18 +85,23 @@ fun androidRefusals(network: WifiNetwork): List<HotspotWarning> {
 
 /**
  * Translates this config into Android's Wi-Fi objects, checking Android's rules
- * first ([androidRefusals]). DPP records have no networks: use the platform's
- * Easy Connect flow (`Settings.ACTION_PROCESS_WIFI_EASY_CONNECT_URI`) with the URI.
+ * first ([androidRefusals], [androidRefusalsAt]). DPP records have no networks: use the
+ * platform's Easy Connect flow (`Settings.ACTION_PROCESS_WIFI_EASY_CONNECT_URI`) with the URI.
+ *
+ * Safe on every API level from 24: no class newer than [sdkInt] is touched. Below
+ * API 29 there are no suggestions (each non-Passpoint network is skipped with
+ * `UNSUPPORTED_ON_THIS_ANDROID`), below API 26 no Passpoint either. Whatever the
+ * platform refuses (`IllegalArgumentException`, unreadable certificates) is a skipped
+ * network with a reason, never a throw.
  *
  * @param sdkInt the device's API level (a parameter so it can be tested off-device).
  */
-@TargetApi(29)
 fun HotspotConfig.toAndroidWifi(sdkInt: Int = Build.VERSION.SDK_INT): AndroidWifi {
     val suggestions = mutableListOf<WifiNetworkSuggestion>()
     val passpoint = mutableListOf<PasspointConfiguration>()
     val skipped = mutableListOf<SkippedNetwork>()
     for (network in networks) {
-        val reasons = androidRefusals(network)
+        val reasons = androidRefusals(network) + androidRefusalsAt(network, sdkInt)
         if (reasons.isNotEmpty()) {
             skipped += SkippedNetwork(network, reasons)
             continue
@@ -106,7 +112,7 @@ fun HotspotConfig.toAndroidWifi(sdkInt: Int = Build.VERSION.SDK_INT): AndroidWif
                 passpoint += config
                 if (sdkInt >= 30) suggestions += passpointSuggestion(config)
             } else {
-                suggestions += network.toSuggestion()
+                suggestions += network.toSuggestion(sdkInt)
             }
         } catch (e: IllegalArgumentException) {
             skipped += SkippedNetwork(network, listOf(HotspotWarning("ANDROID_REFUSED", e.message ?: "refused by Android")))
@@ -116,18 +122,66 @@ fun HotspotConfig.toAndroidWifi(sdkInt: Int = Build.VERSION.SDK_INT): AndroidWif
             skipped += SkippedNetwork(network, listOf(HotspotWarning("CERTIFICATE_UNREADABLE", e.message ?: "unreadable certificate or key")))
         } catch (e: java.io.IOException) {
             skipped += SkippedNetwork(network, listOf(HotspotWarning("CERTIFICATE_UNREADABLE", e.message ?: "unreadable certificate or key")))
+        } catch (e: LinkageError) {
+            // A framework class or method this Android lacks (NoClassDefFoundError, NoSuchMethodError).
+            skipped += SkippedNetwork(network, listOf(unsupported("this network type", sdkInt, sdkInt + 1)))
         }
     }
     return AndroidWifi(suggestions, passpoint, skipped)
 }
 
+/** Lowest API levels of what [toAndroidWifi] builds. */
+private const val API_SUGGESTIONS = 29
+private const val API_PASSPOINT = 26
+private const val API_PASSPOINT_SUGGESTIONS = 30
+private const val API_ENTERPRISE_NEEDS_CA_AND_DOMAIN = 30
+
+private fun unsupported(feature: String, required: Int, device: Int) = HotspotWarning(
+    CulvertAndroidException.UNSUPPORTED_ON_THIS_ANDROID,
+    UnsupportedOnThisAndroid(feature, required, device).message ?: feature,
+)
+
+/**
+ * What Android at API [sdkInt] refuses of [network] beyond [androidRefusals]:
+ * `UNSUPPORTED_ON_THIS_ANDROID` below the level of the objects it needs (suggestions
+ * API 29, Passpoint API 26), and on API 30+ an enterprise network without both a CA
+ * certificate and a server domain (`EAP_CA_AND_DOMAIN_REQUIRED`: the platform's
+ * builder throws for it).
+ */
+fun androidRefusalsAt(network: WifiNetwork, sdkInt: Int = Build.VERSION.SDK_INT): List<HotspotWarning> {
+    if (network.passpoint != null) {
+        return if (sdkInt < API_PASSPOINT) listOf(unsupported("Passpoint", API_PASSPOINT, sdkInt)) else emptyList()
+    }
+    if (sdkInt < API_SUGGESTIONS) return listOf(unsupported("Wi-Fi network suggestions", API_SUGGESTIONS, sdkInt))
+    val eap = network.eap
+    if (network.security == WifiSecurity.EAP && eap != null && sdkInt >= API_ENTERPRISE_NEEDS_CA_AND_DOMAIN &&
+        (eap.caCertificates.isEmpty() || eap.trustedServerNames.isEmpty())
+    ) {
+        return listOf(
+            HotspotWarning(
+                "EAP_CA_AND_DOMAIN_REQUIRED",
+                "Android 11+ suggests enterprise networks only with a CA certificate and a server domain",
+            ),
+        )
+    }
+    return emptyList()
+}
+
+/**
+ * Whether to offer `Settings.ACTION_WIFI_ADD_NETWORKS` (the system's "save these
+ * networks" dialog): it exists from API 30 and takes suggestions, so only then and only
+ * with at least one.
+ */
+fun AndroidWifi.canUseAddNetworksIntent(sdkInt: Int = Build.VERSION.SDK_INT): Boolean =
+    sdkInt >= API_PASSPOINT_SUGGESTIONS && suggestions.isNotEmpty()
+
 @TargetApi(30)
 private fun passpointSuggestion(config: PasspointConfiguration): WifiNetworkSuggestion =
     WifiNetworkSuggestion.Builder().setPasspointConfig(config).build()
 
-/** One non-Passpoint network as a suggestion (the caller checked [androidRefusals]). */
+/** One non-Passpoint network as a suggestion (the caller checked [androidRefusals] and the API level). */
 @TargetApi(29)
-private fun WifiNetwork.toSuggestion(): WifiNetworkSuggestion {
+private fun WifiNetwork.toSuggestion(sdkInt: Int): WifiNetworkSuggestion {
     val b = WifiNetworkSuggestion.Builder().setSsid(ssid!!)
     if (hidden) b.setIsHiddenSsid(true)
     val pw = password?.reveal()
@@ -137,13 +191,13 @@ private fun WifiNetwork.toSuggestion(): WifiNetworkSuggestion {
         // WPA2/WPA3 transition networks are suggested as WPA2: Android upgrades to SAE itself.
         WifiSecurity.WPA, WifiSecurity.WPA_SAE -> b.setWpa2Passphrase(pw!!)
         WifiSecurity.SAE -> b.setWpa3Passphrase(pw!!)
-        WifiSecurity.EAP -> b.setWpa2EnterpriseConfig(enterpriseConfig(eap!!, pw))
+        WifiSecurity.EAP -> b.setWpa2EnterpriseConfig(enterpriseConfig(eap!!, pw, sdkInt))
         WifiSecurity.WEP -> throw IllegalArgumentException("WEP cannot be suggested")
     }
     return b.build()
 }
 
-private fun enterpriseConfig(eap: EapConfig, password: String?): WifiEnterpriseConfig {
+private fun enterpriseConfig(eap: EapConfig, password: String?, sdkInt: Int): WifiEnterpriseConfig {
     val c = WifiEnterpriseConfig()
     c.eapMethod = when (eap.method) {
         EapMethod.TLS -> WifiEnterpriseConfig.Eap.TLS
@@ -172,9 +226,15 @@ private fun enterpriseConfig(eap: EapConfig, password: String?): WifiEnterpriseC
     if (eap.trustedServerNames.isNotEmpty()) c.domainSuffixMatch = eap.trustedServerNames.joinToString(";")
     eap.clientIdentity?.let { id ->
         val (key, chain) = pkcs12(id.pkcs12.reveal(), id.password?.reveal())
-        c.setClientKeyEntry(key, chain.first())
+        // Keep the intermediates (API 29+): the RADIUS server may need the whole chain.
+        if (sdkInt >= 29 && chain.size > 1) setChainApi29(c, key, chain) else c.setClientKeyEntry(key, chain.first())
     }
     return c
+}
+
+@TargetApi(29)
+private fun setChainApi29(c: WifiEnterpriseConfig, key: PrivateKey, chain: List<X509Certificate>) {
+    c.setClientKeyEntryWithCertificateChain(key, chain.toTypedArray())
 }
 
 /** A Passpoint network as Android's [PasspointConfiguration] (the caller checked [androidRefusals]). */
