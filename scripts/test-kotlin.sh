@@ -2,7 +2,9 @@
 # `make test-kotlin`: compiles every Kotlin file (hand-written android/src/main,
 # the generated JVM-variant bindings, the JVM tests) against
 # Robolectric's android-all (the real Android framework API), then runs the JUnit
-# tests on the JVM against the host libculvert_ffi.so. As root, also runs the
+# tests on the JVM against the host libculvert_ffi.so, then the Android glue and the
+# React Native module's Kotlin under Robolectric 4.17 at API 24, 26, 28, 29, 30, 33
+# and 35 (one JVM per level; case lines name the level, `sdk=24`). As root, also runs the
 # network-namespace test: a tunnel started from Kotlin on a real TUN fd reaching
 # wireguard-go. Ends with `N passed, M failed[, K skipped]` (JUnit test cases).
 set -uo pipefail
@@ -54,14 +56,27 @@ compile() { # compile NAME CLASSPATH SALT SOURCES...
     echo "$key" > "$dest.stamp"
     echo "kotlin $name: $# files compiled in $(( $(date +%s) - start )) s"
 }
-mapfile -t MAIN_SOURCES < <(find android/src/main/kotlin build/bindings/kotlin -name '*.kt' 2>/dev/null | sort)
+# The generated bindings (large, slow to compile) and the hand-written glue separately,
+# so a change to the glue does not recompile the bindings.
+mapfile -t BINDING_SOURCES < <(find build/bindings/kotlin -name '*.kt' 2>/dev/null | sort)
+mapfile -t MAIN_SOURCES < <(find android/src/main/kotlin -name '*.kt' 2>/dev/null | sort)
 mapfile -t TEST_SOURCES < <(find android/src/test/kotlin -name '*.kt' | sort)
-# Both compile against android-all: the real Android framework API (API 34).
-compile main "$TEST_LIBS:$ANDROID_JAR" "" "${MAIN_SOURCES[@]}" || fail "kotlinc failed (library sources)"
-compile test "$OUT/main:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${TEST_SOURCES[@]}" || fail "kotlinc failed (tests)"
+# All compile against android-all: the real Android framework API (API 34).
+compile bindings "$TEST_LIBS:$ANDROID_JAR" "" "${BINDING_SOURCES[@]}" || fail "kotlinc failed (generated bindings)"
+compile main "$OUT/bindings:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/bindings.stamp")" "${MAIN_SOURCES[@]}" || fail "kotlinc failed (library sources)"
+LIB_CP="$OUT/main:$OUT/bindings"
+compile test "$LIB_CP:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${TEST_SOURCES[@]}" || fail "kotlinc failed (tests)"
 # 3. the example app (examples/android), against 1: it must keep compiling.
 mapfile -t EXAMPLE_SOURCES < <(find examples/android -name '*.kt' | sort)
-compile example "$OUT/main:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${EXAMPLE_SOURCES[@]}" || fail "kotlinc failed (examples/android)"
+compile example "$LIB_CP:$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${EXAMPLE_SOURCES[@]}" || fail "kotlinc failed (examples/android)"
+# 4. the Robolectric tests with the React Native module's Kotlin (all but the two files
+#    that use React Native's own types, ReactGlue.kt and CulvertPackage.kt, and the
+#    per-architecture module classes).
+ROBO_LIBS=$(find "$ROBOLECTRIC_HOME/lib" -name '*.jar' | sort | tr '\n' ':')
+mapfile -t ROBO_SOURCES < <( { find android/src/robolectric/kotlin -name '*.kt'
+    find bindings/react-native/android/src/main/java -name '*.kt' ! -name ReactGlue.kt ! -name CulvertPackage.kt; } | sort)
+compile robolectric "$LIB_CP:$ROBO_LIBS$TEST_LIBS:$ANDROID_JAR" "$(cat "$OUT/main.stamp")" "${ROBO_SOURCES[@]}" ||
+    fail "kotlinc failed (Robolectric tests and the React Native module)"
 CLASSES="$OUT/test"
 
 # Conformance vectors: $CULVERT_SHARED_DIR/vectors or ../shared/vectors beside the repo.
@@ -69,7 +84,7 @@ VECTORS="${CULVERT_SHARED_DIR:-$ROOT/../shared}/vectors"
 [ -d "$VECTORS" ] || VECTORS="$ROOT/../../shared/vectors" # a worktree under /work/wt
 export CULVERT_JAVA_PROPS="-Dculvert.vectors=$VECTORS -Dculvert.bindings.jvm=$ROOT/build/bindings/kotlin -Dculvert.bindings.android=$ANDROID_BINDINGS"
 
-RUNTIME_CP="$OUT/test:$OUT/main:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
+RUNTIME_CP="$OUT/test:$LIB_CP:$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ANDROID_JAR"
 LIBDIR="$ROOT/target/debug"
 P=0; F=0; S=0
 add() { read -r p f s < <(last_summary "$1"); P=$((P + ${p:-0})); F=$((F + ${f:-0})); S=$((S + ${s:-0})); }
@@ -99,6 +114,33 @@ if [ -d android/src/testkit/kotlin ]; then
         F=$((F + 1))
     fi
 fi
+
+# Robolectric: the real CulvertVpnService, VpnSettings, WifiSuggestions and the React
+# Native module against each API level's framework, one JVM per level (JNA's native
+# library can be loaded by one class loader only; each JVM has one Robolectric sandbox).
+# The runner's own classpath has the newest framework jar Java 17 can load (API 35).
+ROBO_ALL="$ROBOLECTRIC_M2/org/robolectric/android-all/${ROBOLECTRIC_ANDROID_ALL##*:}/android-all-${ROBOLECTRIC_ANDROID_ALL##*:}.jar"
+ROBO_CP="$OUT/robolectric:$LIB_CP:$ROBO_LIBS$TEST_LIBS:$KLIB/kotlin-stdlib.jar:$ROBO_ALL"
+mapfile -t ROBO_CLASSES < <(cd "$OUT/robolectric" && find . -name '*RoboTest.class' ! -name RoboTest.class | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+# Robolectric reflects into the JDK (FileDescriptor, ...) from API 35 on: open those modules.
+OPENS=()
+for p in java.lang java.io java.net java.util java.nio sun.nio.ch java.lang.reflect java.util.concurrent \
+    jdk.internal.access jdk.internal.misc jdk.internal.util java.security; do
+    OPENS+=("--add-opens=java.base/$p=ALL-UNNAMED")
+done
+for entry in "${ROBOLECTRIC_SDKS[@]}"; do
+    level=${entry%%:*}
+    timeout 600 java -Xmx1g "${OPENS[@]}" -Djna.library.path="$LIBDIR" $CULVERT_JAVA_PROPS \
+        -Drobolectric.enabledSdks="$level" -Dmaven.repo.local="$ROBOLECTRIC_M2" -Drobolectric.logging=stderr \
+        -cp "$ROBO_CP" io.culvert.robo.RoboMainKt "$level" "${ROBO_CLASSES[@]}" >"$log" 2>"$log.err"
+    status=$?
+    cat "$log"
+    add "$log"
+    if [ "$status" -ne 0 ] && [ "$(last_summary "$log" | cut -d' ' -f2)" = "0" ]; then
+        F=$((F + 1)); echo "Robolectric at sdk=$level exited $status"; tail -n 40 "$log.err"
+    fi
+done
+rm -f "$log.err"
 
 # The TUN test needs root, /dev/net/tun and wireguard-go; it runs inside its own netns.
 netns_script=android/src/test/netns/run.sh

@@ -97,7 +97,7 @@ else
     key=$( { echo "$KOTLIN_HOME $ANDROID_JAR $JNA_JAR"; cat "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT"; } | sha256sum | cut -d' ' -f1)
     if [ "$(cat "$out/stamp" 2>/dev/null)" = "$key" ] && [ -d "$out/classes" ]; then
         pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34) (unchanged since the last successful compile)"
-    elif rm -rf "$out/classes" && JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR" \
+    elif rm -rf "$out/classes" && JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn -cp "$ANDROID_JAR:$JNA_JAR:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar" \
             -d "$out/classes" "${COMPILE_KT[@]}" "${CULVERT_ANDROID_KT[@]}" "$FFI_KT" >"$work/kotlinc.log" 2>&1; then
         echo "$key" >"$out/stamp"
         pass "kotlinc: ${#COMPILE_KT[@]} bridge files + culvert-android + io.culvert bindings against android-all (API 34)"

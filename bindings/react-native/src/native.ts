@@ -10,6 +10,8 @@ import NativeCulvert, { type Spec } from './NativeCulvert';
 export const NATIVE_EVENTS = {
   state: 'CulvertStateChanged',
   handshake: 'CulvertHandshake',
+  /** Android: per-peer statistics (the `getStats` map), sent after each handshake event. */
+  stats: 'CulvertStats',
 } as const;
 
 const LINKING_ERROR =

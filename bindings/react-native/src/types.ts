@@ -200,6 +200,16 @@ export interface ConnectOptions {
   allowedApplications?: string[];
   /** Android: these packages bypass the tunnel. Exclusive with `allowedApplications`. */
   disallowedApplications?: string[];
+  /** Android: keep private/LAN ranges outside the tunnel (the WireGuard app's "Exclude private IPs"). */
+  excludePrivate?: boolean;
+  /** Android: more ranges to keep outside the tunnel, as CIDR text (`192.0.2.0/24`). */
+  excludedRoutes?: string[];
+  /** Android: the MTU when the config has none (576–65535; default 1280). */
+  defaultMtu?: number;
+  /** Android: let apps bind sockets to other networks and so leave the tunnel (`allowBypass`). */
+  allowBypass?: boolean;
+  /** Android 10+: always report the VPN as metered (default: as metered as the underlying network). */
+  metered?: boolean;
 }
 
 // ---------------------------------------------------------------------------

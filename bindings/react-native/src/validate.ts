@@ -86,12 +86,25 @@ export function checkConnectOptions(options: unknown): ConnectOptions {
       'enforceRoutes',
       'allowedApplications',
       'disallowedApplications',
+      'excludePrivate',
+      'excludedRoutes',
+      'defaultMtu',
+      'allowBypass',
+      'metered',
     ],
     what,
   );
   checkOptionalName(options, 'tunnelName', what);
-  for (const k of ['onDemand', 'includeAllNetworks', 'excludeLocalNetworks', 'enforceRoutes']) {
+  for (const k of ['onDemand', 'includeAllNetworks', 'excludeLocalNetworks', 'enforceRoutes', 'excludePrivate', 'allowBypass', 'metered']) {
     checkOptionalBool(options, k, what);
+  }
+  const routes = (options as Record<string, unknown>).excludedRoutes;
+  if (routes !== undefined && (!Array.isArray(routes) || routes.some((r) => typeof r !== 'string'))) {
+    throw invalidArgument('options.excludedRoutes must be an array of CIDR strings such as 192.0.2.0/24');
+  }
+  const mtu = (options as Record<string, unknown>).defaultMtu;
+  if (mtu !== undefined && (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < 576 || mtu > 65535)) {
+    throw invalidArgument('options.defaultMtu must be an integer from 576 to 65535');
   }
   const allowed = checkPackageList(options, 'allowedApplications', what);
   const disallowed = checkPackageList(options, 'disallowedApplications', what);

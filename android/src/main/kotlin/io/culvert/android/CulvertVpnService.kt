@@ -120,6 +120,12 @@ abstract class CulvertVpnService : VpnService() {
      */
     protected open fun newBuilder(): VpnService.Builder = Builder()
 
+    /** The tunnel was told to rebind its sockets because the underlying [network] changed (or changed addresses). */
+    protected open fun onUnderlyingNetworkChanged(network: Network) {}
+
+    /** Takes the raw fd out of the established interface; Culvert owns (and closes) it from then on. */
+    protected open fun takeFd(pfd: ParcelFileDescriptor): Int = pfd.detachFd()
+
     /** Thrown to [onStartFailed] when `establish()` returned `null`: call [VpnService.prepare] again. */
     class VpnNotPreparedException : CulvertAndroidException(
         VPN_NOT_PREPARED,
@@ -273,7 +279,7 @@ abstract class CulvertVpnService : VpnService() {
             val settings = config.networkSettings(settingsOptions(config))
             val pfd = establish(config, settings)
             // Culvert owns the fd from here on (also if starting fails).
-            running = startTunnel(config, pfd.detachFd())
+            running = startTunnel(config, takeFd(pfd))
             runningSettings = settings
             runningConfig = config
             TunnelHandle.phase(TunnelHandle.Phase.CONNECTING)
@@ -336,7 +342,7 @@ abstract class CulvertVpnService : VpnService() {
             // New interface first: it replaces the old one in the system at once.
             val pfd = establish(config, settings)
             stopRunningTunnel()
-            running = startTunnel(config, pfd.detachFd())
+            running = startTunnel(config, takeFd(pfd))
             runningSettings = settings
             replaceConfig(config)
             TunnelHandle.phase(TunnelHandle.Phase.CONNECTING)
@@ -473,7 +479,7 @@ abstract class CulvertVpnService : VpnService() {
         hadNetwork = true
         underlying = network
         setUnderlyingNetworks(arrayOf(network))
-        if (moved) networkChanged()
+        if (moved) networkChanged(network)
     }
 
     /**
@@ -485,14 +491,20 @@ abstract class CulvertVpnService : VpnService() {
         val last = lastLink
         lastLink = network to properties
         if (network != underlying || last == null || last.first != network) return
-        if (last.second.linkAddresses != properties.linkAddresses) networkChanged()
+        if (last.second.linkAddresses != properties.linkAddresses) networkChanged(network)
     }
 
-    private fun networkChanged() {
+    private fun networkChanged(network: Network) {
+        val t = running ?: return
         try {
-            running?.networkChanged()
+            t.networkChanged()
         } catch (e: Exception) {
             Log.w(TAG, "networkChanged failed: ${e.javaClass.simpleName}")
+        }
+        try {
+            onUnderlyingNetworkChanged(network)
+        } catch (e: Exception) {
+            Log.w(TAG, "onUnderlyingNetworkChanged threw ${e.javaClass.simpleName}")
         }
     }
 

@@ -103,7 +103,15 @@ internal object CulvertCoreAdapter {
      *   Android would refuse the network (`invalidPassphrase`, `invalidSSID`,
      *   `unsupportedSecurity`, `invalidEAPSettings`, `invalid`).
      */
-    fun androidSuggestions(text: String): Pair<List<WifiNetworkSuggestion>, String?> {
+    fun androidSuggestions(text: String, sdkInt: Int = android.os.Build.VERSION.SDK_INT): Pair<List<WifiNetworkSuggestion>, String?> {
+        // Before anything touches WifiNetworkSuggestion (API 29): on API 24–28 the class is
+        // missing and its NoClassDefFoundError would kill the app.
+        if (sdkInt < 29) {
+            throw BridgeError.hotspot(
+                "unavailableForOSVersion",
+                "Joining networks needs Android 10 (API 29) or later; this device runs API $sdkInt.",
+            )
+        }
         val config = try {
             io.culvert.parseHotspot(text.toByteArray(Charsets.UTF_8), null)
         } catch (e: HotspotException.Invalid) {
@@ -111,7 +119,7 @@ internal object CulvertCoreAdapter {
         } catch (e: HotspotException) {
             throw BridgeError.hotspot("invalidConfig", "The hotspot configuration could not be read.")
         }
-        val android = config.toAndroidWifi()
+        val android = config.toAndroidWifi(sdkInt)
         val skipped = android.skipped.firstOrNull()
         if (android.suggestions.isEmpty() && skipped != null) {
             val code = skipped.reasons.firstOrNull()?.code.orEmpty()

@@ -74,21 +74,17 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
 
     // -- VPN lifecycle -----------------------------------------------------
 
-    fun prepare(options: Map<String, Any?>, promise: Reply) {
+    fun prepare(options: Map<String, Any?>, promise: Reply) = guarded(promise) {
         (options["tunnelName"] as? String)?.let { TunnelPreferences.setTunnelName(context, it) }
         val activity = host.currentActivity()
         if (activity == null) {
             if (consent.isGranted(context)) promise.resolve(mapOf("alreadyPrepared" to true))
             else promise.reject(BridgeError(BridgeError.VPN_NOT_PREPARED, "prepare() needs a foreground activity to show the VPN consent dialog."))
-            return
+            return@guarded
         }
-        try {
-            consent.request(activity) { granted, already ->
-                if (granted) promise.resolve(mapOf("alreadyPrepared" to already))
-                else promise.reject(BridgeError(BridgeError.VPN_PERMISSION_DENIED, "The user did not allow the VPN connection."))
-            }
-        } catch (e: BridgeError) {
-            promise.reject(e)
+        consent.request(activity) { granted, already ->
+            if (granted) promise.resolve(mapOf("alreadyPrepared" to already))
+            else promise.reject(BridgeError(BridgeError.VPN_PERMISSION_DENIED, "The user did not allow the VPN connection."))
         }
     }
 
@@ -98,8 +94,10 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
         }
         CulvertCoreAdapter.requireValid(configText).destroy() // CONFIG_INVALID with kind/section/key/line
         (options["tunnelName"] as? String)?.let { TunnelPreferences.setTunnelName(context, it) }
-        // Per-app rules arrive inside the config (IncludedApplications/ExcludedApplications, see src/index.ts).
+        // Per-app rules arrive inside the config (IncludedApplications/ExcludedApplications, see src/index.ts);
+        // the settings options (excludePrivate, excludedRoutes, defaultMtu, allowBypass, metered) beside it.
         TunnelPreferences.saveTunnel(context, configText)
+        TunnelPreferences.saveOptions(context, TunnelPreferences.Options.fromMap(options))
         TunnelStatusStore.report("connecting")
         val intent = Intent(context, CulvertReactVpnService::class.java).setAction(CulvertReactVpnService.ACTION_CONNECT)
         if (context.startService(intent) == null) {
@@ -125,9 +123,20 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
         TunnelStatusStore.statsProvider?.invoke() ?: Payloads.emptyStats()
     }
 
+    /** Emits a `CulvertStats` event with the running tunnel's per-peer statistics (nothing when none runs). */
+    fun emitStats() {
+        val stats = try {
+            TunnelStatusStore.statsProvider?.invoke()
+        } catch (t: Throwable) {
+            if (t is VirtualMachineError) throw t
+            null
+        } ?: return
+        emit(EVENT_STATS, stats)
+    }
+
     // -- hotspot -----------------------------------------------------------
 
-    fun hotspotConnect(request: Map<String, Any?>, promise: Reply) {
+    fun hotspotConnect(request: Map<String, Any?>, promise: Reply) = guarded(promise) {
         @Suppress("UNCHECKED_CAST")
         val options = request["options"] as? Map<String, Any?>
         val joinOnce = options?.get("joinOnce") == true
@@ -139,7 +148,7 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
                 val (suggestions, ssid) = CulvertCoreAdapter.androidSuggestions(text)
                 hotspots.suggest(suggestions, ssid).toMap()
             }
-            return
+            return@guarded
         }
         val spec = try {
             @Suppress("UNCHECKED_CAST")
@@ -148,13 +157,13 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
             else HotspotSpec.fromMap(config ?: throw BridgeError(BridgeError.INVALID_ARGUMENT, "hotspotConnect needs text or config"))
         } catch (e: BridgeError) {
             promise.reject(e)
-            return
+            return@guarded
         }
         if (joinOnce) {
             hotspots.request(spec, timeoutMs) { result ->
                 result.fold(
                     { promise.resolve(it.toMap()) },
-                    { promise.reject(it as? BridgeError ?: BridgeError.hotspot("unableToConnect", "The request failed.")) },
+                    { promise.reject(it as? BridgeError ?: BridgeError.from(it)) },
                 )
             }
         } else {
@@ -176,12 +185,19 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
 
     override fun onState(status: TunnelStatusStore.Status) = emit(EVENT_STATE, Payloads.stateEvent(status))
 
+    override fun onStats(stats: Map<String, Any?>) = emit(EVENT_STATS, stats)
+
     override fun onHandshake(peer: String, type: String, attempts: Int, atMs: Long) =
         emit(EVENT_HANDSHAKE, Payloads.handshakeEvent(peer, type, attempts, atMs))
 
     private fun emit(name: String, body: Map<String, Any?>) {
         if (jsListeners == 0) return
-        host.emit(name, body)
+        try {
+            host.emit(name, body)
+        } catch (t: Throwable) {
+            if (t is VirtualMachineError) throw t
+            // The React instance went away meanwhile: drop the event, never the app.
+        }
     }
 
     /** Feed the host activity's results here (the VPN consent dialog's). */
@@ -191,16 +207,30 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
 
     // -- helpers -----------------------------------------------------------
 
-    private fun background(promise: Reply, work: () -> Map<String, Any?>?) {
-        worker.execute {
+    /**
+     * Runs [work] on the module's executor. Whatever it throws — `Error`s such as
+     * `NoClassDefFoundError` included, which would otherwise kill the executor thread
+     * and with it the app — rejects the promise with a typed [BridgeError.from] code.
+     */
+    private fun background(promise: Reply, work: () -> Map<String, Any?>?) = guarded(promise) {
+        worker.execute { guarded(promise) { promise.resolve(work()) } }
+    }
+
+    /** Runs [block] here; a throw becomes the promise's typed rejection (a full executor is `BUSY`). */
+    private inline fun guarded(promise: Reply, block: () -> Unit) {
+        try {
+            block()
+        } catch (t: Throwable) {
+            if (t is VirtualMachineError) throw t
+            val error = if (t is java.util.concurrent.RejectedExecutionException) {
+                BridgeError(BridgeError.BUSY, "The module is shutting down.")
+            } else {
+                BridgeError.from(t)
+            }
             try {
-                promise.resolve(work())
-            } catch (e: BridgeError) {
-                promise.reject(e)
-            } catch (e: RuntimeException) {
-                // Never let a bug crash the app's JS thread; report it instead. No message
-                // text from arbitrary exceptions: it could quote input.
-                promise.reject(BridgeError(BridgeError.UNKNOWN, "Internal error in react-native-culvert (${e.javaClass.simpleName})"))
+                promise.reject(error)
+            } catch (_: Throwable) {
+                // A promise that was settled already: nothing more to tell JS.
             }
         }
     }
@@ -210,5 +240,6 @@ class CulvertModuleImpl(private val host: Host) : TunnelStatusStore.Listener {
         const val NAME = "Culvert"
         const val EVENT_STATE = "CulvertStateChanged"
         const val EVENT_HANDSHAKE = "CulvertHandshake"
+        const val EVENT_STATS = "CulvertStats"
     }
 }

@@ -1,10 +1,13 @@
 package io.culvert.reactnative
 
 import android.content.Intent
+import io.culvert.SettingsOptions
 import io.culvert.TunnelConfig
 import io.culvert.TunnelEvent
 import io.culvert.TunnelState
 import io.culvert.android.CulvertVpnService
+import io.culvert.android.TunnelHandle
+import io.culvert.android.VpnOptions
 import io.culvert.reactnative.platform.BridgeError
 import io.culvert.reactnative.platform.Payloads
 import io.culvert.reactnative.platform.TunnelPreferences
@@ -35,25 +38,48 @@ class CulvertReactVpnService : CulvertVpnService() {
             TunnelStatusStore.report("disconnected", "configurationInvalid", "No tunnel configuration is stored; connect from the app first.")
             return null
         }
-        TunnelStatusStore.report("connecting")
+        report("connecting")
         return CulvertCoreAdapter.requireValid(stored.configText)
     }
 
     override fun sessionName(config: TunnelConfig): String = TunnelPreferences.tunnelName(this) ?: "Culvert"
 
+    /** `excludePrivate`, `excludedRoutes` and `defaultMtu` from `connect()`'s options. */
+    override fun settingsOptions(config: TunnelConfig): SettingsOptions {
+        val o = TunnelPreferences.options(this)
+        return SettingsOptions(
+            excludePrivate = o.excludePrivate,
+            excludedRoutes = o.excludedRoutes,
+            defaultMtu = o.defaultMtu?.toUShort(),
+        )
+    }
+
+    /** `allowBypass` and `metered` from `connect()`'s options. */
+    override fun vpnOptions(config: TunnelConfig): VpnOptions {
+        val o = TunnelPreferences.options(this)
+        return VpnOptions(allowBypass = o.allowBypass, metered = o.metered)
+    }
+
+    /** Reports [state] with the always-on / lockdown flags of the service handle. */
+    private fun report(state: String) =
+        TunnelStatusStore.report(state, alwaysOn = TunnelHandle.isAlwaysOn, lockdown = TunnelHandle.isLockdownEnabled)
+
     override fun onTunnelEvent(event: TunnelEvent) {
         when (event) {
             is TunnelEvent.StateChanged -> when (event.state) {
-                TunnelState.CONNECTING -> TunnelStatusStore.report("connecting")
-                TunnelState.CONNECTED, TunnelState.SLEEPING -> TunnelStatusStore.report("connected")
-                TunnelState.REASSERTING -> TunnelStatusStore.report("reasserting")
+                TunnelState.CONNECTING -> report("connecting")
+                TunnelState.CONNECTED, TunnelState.SLEEPING -> report("connected")
+                TunnelState.REASSERTING -> report("reasserting")
                 TunnelState.STOPPED -> Unit // reported with its reason by the stop paths below
             }
+            else -> Unit
+        }
+        if (TunnelStatusStore.statsProvider == null) TunnelStatusStore.statsProvider = ::statsPayload
+        when (event) {
             is TunnelEvent.HandshakeCompleted -> TunnelStatusStore.reportHandshake(event.peer, "completed")
             is TunnelEvent.HandshakeFailing -> TunnelStatusStore.reportHandshake(event.peer, "failing", event.attempts.toInt())
             else -> Unit
         }
-        if (TunnelStatusStore.statsProvider == null) TunnelStatusStore.statsProvider = ::statsPayload
     }
 
     override fun onStartFailed(error: Exception) {
@@ -64,7 +90,7 @@ class CulvertReactVpnService : CulvertVpnService() {
             else -> "providerFailed"
         }
         // Never the exception's own text for unknown errors: it could quote input.
-        val message = if (error is BridgeError) error.message else "The tunnel failed to start (${error.javaClass.simpleName})."
+        val message = if (error is BridgeError) error.message else "The tunnel failed to start (${BridgeError.from(error).message})."
         stopped(reason, message)
     }
 

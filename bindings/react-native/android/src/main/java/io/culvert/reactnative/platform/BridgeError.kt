@@ -25,5 +25,38 @@ class BridgeError(
 
         /** A hotspot error with one of the `HotspotErrorCode` reasons. */
         fun hotspot(reason: String, message: String): BridgeError = BridgeError("HOTSPOT_$reason", message)
+
+        /**
+         * Any throwable as the typed error JS receives — nothing a native call throws,
+         * `Error`s included, may reach the JS thread or an executor unmapped:
+         * - a [BridgeError] as is;
+         * - culvert-android's `CulvertAndroidException`: `UNSUPPORTED_ON_THIS_ANDROID` →
+         *   [UNSUPPORTED], `VPN_NOT_PREPARED` → [VPN_NOT_PREPARED], the rest →
+         *   [PROVIDER_ERROR], with its code in `userInfo.nativeCode`;
+         * - `LinkageError` (`NoClassDefFoundError`, `NoSuchMethodError`: a platform API this
+         *   Android lacks) → [UNSUPPORTED];
+         * - `SecurityException` (a missing permission) → [PROVIDER_ERROR];
+         * - anything else → [UNKNOWN].
+         * Only class names and codes are kept, never another exception's message (it could quote input).
+         */
+        fun from(t: Throwable, sdkInt: Int = android.os.Build.VERSION.SDK_INT): BridgeError = when (t) {
+            is BridgeError -> t
+            is io.culvert.android.CulvertAndroidException -> BridgeError(
+                when (t.code) {
+                    io.culvert.android.CulvertAndroidException.UNSUPPORTED_ON_THIS_ANDROID -> UNSUPPORTED
+                    io.culvert.android.CulvertAndroidException.VPN_NOT_PREPARED -> VPN_NOT_PREPARED
+                    else -> PROVIDER_ERROR
+                },
+                t.message ?: t.code,
+                mapOf("nativeCode" to t.code),
+            )
+            is LinkageError -> BridgeError(
+                UNSUPPORTED,
+                "Not available on this Android version (API $sdkInt): ${t.javaClass.simpleName}",
+                mapOf("nativeCode" to io.culvert.android.CulvertAndroidException.UNSUPPORTED_ON_THIS_ANDROID),
+            )
+            is SecurityException -> BridgeError(PROVIDER_ERROR, "Android denied the request (a permission is missing).")
+            else -> BridgeError(UNKNOWN, "Internal error in react-native-culvert (${t.javaClass.simpleName})")
+        }
     }
 }

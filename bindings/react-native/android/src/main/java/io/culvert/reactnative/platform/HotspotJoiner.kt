@@ -48,7 +48,22 @@ class HotspotJoiner(private val context: Context) {
         val manager = wifi ?: throw BridgeError.hotspot("unableToConnect", "This device has no Wi-Fi service.")
         val current = SsidReader.read(context).ssid
         if (spec.ssid != null && current == spec.ssid) return Joined(alreadyConnected = true, method = "suggestion")
-        return add(manager, listOf(buildSuggestion(spec)))
+        return add(manager, listOf(refused(spec) { buildSuggestion(spec) }))
+    }
+
+    /**
+     * The platform's builders and setters throw `IllegalArgumentException` /
+     * `IllegalStateException` for what they refuse (a short passphrase, an enterprise
+     * network without server validation): anywhere in the join path they become typed
+     * `HOTSPOT_` errors.
+     */
+    private inline fun <T> refused(spec: HotspotSpec, block: () -> T): T = try {
+        block()
+    } catch (e: IllegalArgumentException) {
+        val reason = if (spec.eap != null) "invalidEAPSettings" else "invalid"
+        throw BridgeError.hotspot(reason, "Android rejected the network: ${e.message ?: "invalid configuration"}")
+    } catch (e: IllegalStateException) {
+        throw BridgeError.hotspot("invalid", "Android rejected the network: ${e.message ?: "invalid configuration"}")
     }
 
     /**
@@ -85,7 +100,7 @@ class HotspotJoiner(private val context: Context) {
         }
         val cm = connectivity ?: return done(Result.failure(BridgeError.hotspot("unableToConnect", "No connectivity service.")))
         val specifier = try {
-            buildSpecifier(spec)
+            refused(spec) { buildSpecifier(spec) }
         } catch (e: BridgeError) {
             return done(Result.failure(e))
         }

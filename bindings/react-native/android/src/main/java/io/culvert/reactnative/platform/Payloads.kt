@@ -16,12 +16,14 @@ object Payloads {
         "tunnelName" to tunnelName,
     )
 
-    /** `CulvertStateChanged` event body. */
+    /** `CulvertStateChanged` event body; `alwaysOn` / `lockdown` are Android's (API 29+, else null). */
     fun stateEvent(status: TunnelStatusStore.Status): Map<String, Any?> = mapOf(
         "state" to status.state,
         "reason" to status.reason,
         "message" to status.message,
         "at" to status.sinceMs.toDouble(),
+        "alwaysOn" to status.alwaysOn,
+        "lockdown" to status.lockdown,
     )
 
     /** `CulvertHandshake` event body. */

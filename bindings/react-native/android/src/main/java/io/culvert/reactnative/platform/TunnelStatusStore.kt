@@ -12,8 +12,19 @@ package io.culvert.reactnative.platform
  * The VPN service (`CulvertReactVpnService`) is the writer.
  */
 object TunnelStatusStore {
-    /** One state report. [sinceMs] is wall-clock milliseconds since the epoch. */
-    data class Status(val state: String, val reason: String?, val message: String?, val sinceMs: Long)
+    /**
+     * One state report. [sinceMs] is wall-clock milliseconds since the epoch;
+     * [alwaysOn] / [lockdown] are the system's always-on VPN settings for this app
+     * (API 29+, `null` below or when unknown).
+     */
+    data class Status(
+        val state: String,
+        val reason: String?,
+        val message: String?,
+        val sinceMs: Long,
+        val alwaysOn: Boolean? = null,
+        val lockdown: Boolean? = null,
+    )
 
     /** Receives changes; called on the thread that reported them. */
     interface Listener {
@@ -22,6 +33,9 @@ object TunnelStatusStore {
 
         /** A handshake with [peer] completed (`type = "completed"`) or keeps failing (`"failing"`). */
         fun onHandshake(peer: String, type: String, attempts: Int, atMs: Long)
+
+        /** Fresh per-peer statistics (the `getStats` map), sent after each handshake event. */
+        fun onStats(stats: Map<String, Any?>) {}
     }
 
     private val lock = Any()
@@ -39,11 +53,20 @@ object TunnelStatusStore {
     fun current(): Status = synchronized(lock) { status }
 
     /** Records a state; listeners hear about it only when something changed. */
-    fun report(state: String, reason: String? = null, message: String? = null, nowMs: Long = System.currentTimeMillis()) {
-        val next = Status(state, if (state == "disconnected") reason else null, message, nowMs)
+    fun report(
+        state: String,
+        reason: String? = null,
+        message: String? = null,
+        nowMs: Long = System.currentTimeMillis(),
+        alwaysOn: Boolean? = null,
+        lockdown: Boolean? = null,
+    ) {
+        val next = Status(state, if (state == "disconnected") reason else null, message, nowMs, alwaysOn, lockdown)
         val targets: List<Listener>
         synchronized(lock) {
-            if (status.state == next.state && status.reason == next.reason) return
+            if (status.state == next.state && status.reason == next.reason &&
+                status.alwaysOn == next.alwaysOn && status.lockdown == next.lockdown
+            ) return
             status = next
             targets = listeners.toList()
         }
@@ -54,6 +77,13 @@ object TunnelStatusStore {
     fun reportHandshake(peer: String, type: String, attempts: Int = 0, nowMs: Long = System.currentTimeMillis()) {
         val targets = synchronized(lock) { listeners.toList() }
         targets.forEach { it.onHandshake(peer, type, attempts, nowMs) }
+        val stats = try {
+            statsProvider?.invoke()
+        } catch (t: Throwable) {
+            if (t is VirtualMachineError) throw t
+            null
+        } ?: return
+        targets.forEach { it.onStats(stats) }
     }
 
     /** Adds a listener. */
