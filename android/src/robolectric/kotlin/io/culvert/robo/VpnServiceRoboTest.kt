@@ -68,8 +68,9 @@ class VpnServiceRoboTest : RoboTest() {
     fun handleObservesStatsAndStopsTheRunningTunnel() {
         startService(conf("10.0.0.2/32", "10.0.0.0/24"))
         awaitRunning()
-        val stats = assertNotNull(TunnelHandle.stats())
-        assertEquals(1, stats.peers.size)
+        // The tunnel's own CONNECTING event may reach the handle just before start() returns.
+        waitFor("stats") { TunnelHandle.stats() != null }
+        assertEquals(1, assertNotNull(TunnelHandle.stats()).peers.size)
         if (Build.VERSION.SDK_INT < 29) {
             assertNull(TunnelHandle.isAlwaysOn)
             assertNull(TunnelHandle.isLockdownEnabled)

@@ -6,7 +6,7 @@ import io.culvert.EapConfig
 import io.culvert.EapMethod
 import io.culvert.HotspotConfig
 import io.culvert.Secret
-import io.culvert.Security
+import io.culvert.WifiSecurity
 import io.culvert.WifiNetwork
 import io.culvert.android.CulvertAndroidException
 import io.culvert.android.canUseAddNetworksIntent
@@ -65,7 +65,7 @@ class WifiRoboTest : RoboTest() {
     @Test
     fun enterpriseWithoutCaIsTypedOnApi30() {
         val eap = EapConfig(EapMethod.PEAP, null, "user", null, listOf("radius.example"), emptyList(), null)
-        val net = WifiNetwork(ssid = "Corp", security = Security.EAP, password = Secret("pw"), eap = eap)
+        val net = WifiNetwork(ssid = "Corp", security = WifiSecurity.EAP, password = Secret("pw"), eap = eap)
         val wifi = HotspotConfig(format = io.culvert.HotspotFormat.WIFI, networks = listOf(net), dpp = null, warnings = emptyList()).toAndroidWifi()
         val codes = wifi.skipped.flatMap { s -> s.reasons.map { it.code } }
         when {
