@@ -1043,3 +1043,36 @@ fn session_indices_are_fresh_random_per_handshake() {
     n.settle(Duration::from_secs(1));
     assert_eq!(n.nodes[B].delivered.last(), Some(&p));
 }
+
+#[test]
+fn preshared_key_handshake_and_data() {
+    // The patched boringtun reads the preshared key without copying it and wipes it
+    // on drop: a PSK handshake still works, and a mismatched PSK does not.
+    let psk = culvert_core::config::PresharedKey::generate();
+    let mut n = Net::pair();
+    for (me, other) in [(A, B), (B, A)] {
+        let key = n.nodes[other].key.clone();
+        let addr = n.nodes[other].addr;
+        let ip = if other == A {
+            "10.0.0.1/32"
+        } else {
+            "10.0.0.2/32"
+        };
+        let mut cfg = peer_of(&key, Some(addr), &[ip]);
+        cfg.preshared_key = Some(psk.clone());
+        n.nodes[me].tunnel.set_peers(vec![cfg], now()).unwrap();
+    }
+    handshake(&mut n);
+    let mut n = Net::pair();
+    let key = n.nodes[B].key.clone();
+    let addr = n.nodes[B].addr;
+    let mut cfg = peer_of(&key, Some(addr), &["10.0.0.2/32"]);
+    cfg.preshared_key = Some(psk);
+    n.nodes[A].tunnel.set_peers(vec![cfg], now()).unwrap();
+    ping_a_to_b(&mut n, b"wrong psk");
+    n.settle(Duration::from_secs(1));
+    assert!(
+        n.nodes[B].delivered.is_empty(),
+        "PSK on one side only: no session"
+    );
+}

@@ -477,15 +477,22 @@ impl Tunnel {
             }
         };
         let first_index = self.reserve_index(slot);
+        // boringtun takes the preshared key by value (and wipes its copy on drop);
+        // the temporary here is zeroizing.
+        let psk = config
+            .preshared_key
+            .as_ref()
+            .map(|k| Zeroizing::new(*k.as_bytes()));
         let tunn = Tunn::new_at(
             self.private.clone(),
             x25519::PublicKey::from(*config.public_key.as_bytes()),
-            config.preshared_key.as_ref().map(|k| *k.as_bytes()),
+            psk.as_deref().copied(),
             None, // persistent keepalive is Culvert's (its interval can change in place)
             first_index,
             Some(self.inner_limiter.clone()),
             now.as_duration(),
         );
+        drop(psk);
         for net in &config.allowed_ips {
             self.routes.insert(*net, slot);
         }

@@ -252,7 +252,8 @@ impl std::fmt::Debug for NoiseParams {
             .field("peer_static_public", &self.peer_static_public)
             .field("static_shared", &"<redacted>")
             .field("sending_mac1_key", &self.sending_mac1_key)
-            .field("preshared_key", &self.preshared_key)
+            // Culvert patch (zeroize): the preshared key is a secret too
+            .field("preshared_key", &self.preshared_key.map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -368,6 +369,16 @@ pub fn parse_handshake_anon(
         peer_index,
         peer_static_public,
     })
+}
+
+// Culvert patch (zeroize): the preshared key is wiped with the handshake state (the
+// static and shared secrets are x25519-dalek types that zeroize themselves).
+impl Drop for NoiseParams {
+    fn drop(&mut self) {
+        if let Some(key) = self.preshared_key.as_mut() {
+            zeroize::Zeroize::zeroize(key);
+        }
+    }
 }
 
 impl NoiseParams {
@@ -615,7 +626,11 @@ impl Handshake {
         // temp = HMAC(responder.chaining_key, preshared_key)
         let temp = b2s_hmac(
             &chaining_key,
-            &self.params.preshared_key.unwrap_or([0u8; 32])[..],
+            // Culvert patch (zeroize): no stack copy of the preshared key
+            self.params
+                .preshared_key
+                .as_ref()
+                .map_or(&[0u8; 32][..], |k| &k[..]),
         );
         // responder.chaining_key = HMAC(temp, 0x1)
         chaining_key = b2s_hmac(&temp, &[0x01]);
@@ -865,7 +880,11 @@ impl Handshake {
         // temp = HMAC(responder.chaining_key, preshared_key)
         let temp = b2s_hmac(
             &chaining_key,
-            &self.params.preshared_key.unwrap_or([0u8; 32])[..],
+            // Culvert patch (zeroize): no stack copy of the preshared key
+            self.params
+                .preshared_key
+                .as_ref()
+                .map_or(&[0u8; 32][..], |k| &k[..]),
         );
         // responder.chaining_key = HMAC(temp, 0x1)
         chaining_key = b2s_hmac(&temp, &[0x01]);
