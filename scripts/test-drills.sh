@@ -2,7 +2,9 @@
 # Reliability drills (`make test-drills`; `make test-drills-ci` / `--ci` is the subset
 # `make test` runs): Culvert against wireguard-go in network namespaces on real TUN
 # devices — peer restart, roaming both ways, loss + rate limit, hostile floods, cookie
-# burst, late-resolving host name; the full set adds a 200 s SIGSTOP freeze.
+# burst, late-resolving host name, junk from the peer's address during restarts, a
+# roamed endpoint across `wg set`; the full set adds a 200 s SIGSTOP freeze and a
+# 240 s outage of a persistent-keepalive peer.
 # Needs root; without it (or without TUN / namespaces) every drill is skipped.
 # Usage: scripts/test-drills.sh [--ci] [DRILL-NAME-SUBSTRING]
 set -u
