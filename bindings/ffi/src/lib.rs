@@ -6,6 +6,7 @@
 //! - [`hotspot`]: hotspot configs (`WIFI:`, `DPP:`, `.mobileconfig`, Passpoint) and `parse_qr`;
 //! - [`tunnel`]: the `Tunnel` object (TUN fd or packet callbacks) and the foreign
 //!   traits the platform implements (packet sink, socket protector, resolver, observer);
+//! - [`health`]: tunnel health, recovery steps and the doctor's findings;
 //! - [`logging`]: a foreign log sink and the runtime log level;
 //! - [`guard`]: the panic barrier every export uses and the callback error type;
 //! - `testing` (feature `testing`, test builds only, never shipped): the testing
@@ -30,6 +31,7 @@ uniffi::setup_scaffolding!();
 
 pub mod config;
 pub mod guard;
+pub mod health;
 pub mod hotspot;
 pub mod logging;
 #[cfg(feature = "testing")]

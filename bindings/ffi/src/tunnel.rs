@@ -152,6 +152,17 @@ pub enum TunnelEvent {
         /// The resolver's reason.
         detail: String,
     },
+    /// The tunnel's or a peer's health changed level, reason or peer
+    /// (`Tunnel.health()` has the same value).
+    HealthChanged {
+        /// The new health.
+        health: crate::health::TunnelHealth,
+    },
+    /// The recovery ladder took a step (re-handshake, re-resolve, rebind).
+    RecoveryStep {
+        /// The step.
+        step: crate::health::RecoveryStep,
+    },
     /// Something failed inside the tunnel. `kind` says whether the tunnel stopped
     /// (`FdClosed`, `Panicked`: a `StateChanged(Stopped)` follows) or carries on.
     Error {
@@ -221,6 +232,12 @@ impl TunnelEvent {
             rt::TunnelEvent::Error { kind, message } => TunnelEvent::Error {
                 kind: kind.into(),
                 detail: message,
+            },
+            rt::TunnelEvent::HealthChanged(health) => TunnelEvent::HealthChanged {
+                health: (&health).into(),
+            },
+            rt::TunnelEvent::RecoveryStep(step) => TunnelEvent::RecoveryStep {
+                step: (&step).into(),
             },
             #[allow(unreachable_patterns)]
             _ => return None,
@@ -713,6 +730,24 @@ impl Tunnel {
     /// Current statistics, per peer.
     pub fn stats(&self) -> Result<TunnelStats, TunnelError> {
         guard(|| Ok(self.inner.stats()?.into()))
+    }
+
+    /// The tunnel's and each peer's health (level, stable reason code, sentence).
+    pub fn health(&self) -> crate::health::TunnelHealth {
+        guard(|| Ok::<_, TunnelError>((&self.inner.health()).into())).unwrap_or(
+            crate::health::TunnelHealth {
+                level: crate::health::HealthLevel::Healthy,
+                reason: None,
+                peers: vec![],
+            },
+        )
+    }
+
+    /// Live findings from the tunnel's health, as `culvert doctor --interface`
+    /// reports them (codes like `NOTHING_RECEIVED`, with counters and hints).
+    pub fn live_findings(&self) -> Vec<crate::health::Finding> {
+        guard(|| Ok::<_, TunnelError>(crate::health::live_findings(&self.inner.health())))
+            .unwrap_or_default()
     }
 
     /// Current lifecycle state.

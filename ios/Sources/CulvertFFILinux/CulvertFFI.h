@@ -526,6 +526,16 @@ void*_Nonnull uniffi_culvert_ffi_fn_constructor_tunnel_start_with_fd(void*_Nonnu
 void*_Nonnull uniffi_culvert_ffi_fn_constructor_tunnel_start_with_packet_batches(void*_Nonnull config, void*_Nonnull sink, RustBuffer observer, RustBuffer protector, RustBuffer resolver, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_HEALTH
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_HEALTH
+RustBuffer uniffi_culvert_ffi_fn_method_tunnel_health(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_LIVE_FINDINGS
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_LIVE_FINDINGS
+RustBuffer uniffi_culvert_ffi_fn_method_tunnel_live_findings(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_NETWORK_CHANGED
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_METHOD_TUNNEL_NETWORK_CHANGED
 void uniffi_culvert_ffi_fn_method_tunnel_network_changed(void*_Nonnull ptr, RustCallStatus *_Nonnull out_status
@@ -635,6 +645,16 @@ void uniffi_culvert_ffi_fn_method_tunnelobserver_on_event(void*_Nonnull ptr, Rus
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_CULVERT_VERSION
 RustBuffer uniffi_culvert_ffi_fn_func_culvert_version(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_DIAGNOSE
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_DIAGNOSE
+RustBuffer uniffi_culvert_ffi_fn_func_diagnose(RustBuffer text, RustBuffer options, RustBuffer facts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_DIAGNOSE_CONFIG
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_DIAGNOSE_CONFIG
+RustBuffer uniffi_culvert_ffi_fn_func_diagnose_config(void*_Nonnull config, RustBuffer options, RustBuffer facts, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_FN_FUNC_GENERATE_PRESHARED_KEY
@@ -985,6 +1005,18 @@ uint16_t uniffi_culvert_ffi_checksum_func_culvert_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_DIAGNOSE
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_DIAGNOSE
+uint16_t uniffi_culvert_ffi_checksum_func_diagnose(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_DIAGNOSE_CONFIG
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_DIAGNOSE_CONFIG
+uint16_t uniffi_culvert_ffi_checksum_func_diagnose_config(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_GENERATE_PRESHARED_KEY
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_FUNC_GENERATE_PRESHARED_KEY
 uint16_t uniffi_culvert_ffi_checksum_func_generate_preshared_key(void
@@ -1096,6 +1128,18 @@ uint16_t uniffi_culvert_ffi_checksum_method_secretdata_reveal(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_SOCKETPROTECTOR_PROTECT
 #define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_SOCKETPROTECTOR_PROTECT
 uint16_t uniffi_culvert_ffi_checksum_method_socketprotector_protect(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_TUNNEL_HEALTH
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_TUNNEL_HEALTH
+uint16_t uniffi_culvert_ffi_checksum_method_tunnel_health(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_TUNNEL_LIVE_FINDINGS
+#define UNIFFI_FFIDEF_UNIFFI_CULVERT_FFI_CHECKSUM_METHOD_TUNNEL_LIVE_FINDINGS
+uint16_t uniffi_culvert_ffi_checksum_method_tunnel_live_findings(void
     
 );
 #endif

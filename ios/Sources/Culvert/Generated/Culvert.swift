@@ -1879,6 +1879,17 @@ public func FfiConverterTypeSocketProtector_lower(_ value: SocketProtector) -> U
 public protocol TunnelProtocol: AnyObject, Sendable {
     
     /**
+     * The tunnel's and each peer's health (level, stable reason code, sentence).
+     */
+    func health()  -> TunnelHealth
+    
+    /**
+     * Live findings from the tunnel's health, as `culvert doctor --interface`
+     * reports them (codes like `NOTHING_RECEIVED`, with counters and hints).
+     */
+    func liveFindings()  -> [Finding]
+    
+    /**
      * The underlying network changed: sockets rebound (and protected again),
      * endpoints re-resolved, handshakes redone.
      */
@@ -2033,6 +2044,27 @@ public static func startWithPacketBatches(config: TunnelConfig, sink: PacketBatc
 }
     
 
+    
+    /**
+     * The tunnel's and each peer's health (level, stable reason code, sentence).
+     */
+open func health() -> TunnelHealth  {
+    return try!  FfiConverterTypeTunnelHealth_lift(try! rustCall() {
+    uniffi_culvert_ffi_fn_method_tunnel_health(self.uniffiClonePointer(),$0
+    )
+})
+}
+    
+    /**
+     * Live findings from the tunnel's health, as `culvert doctor --interface`
+     * reports them (codes like `NOTHING_RECEIVED`, with counters and hints).
+     */
+open func liveFindings() -> [Finding]  {
+    return try!  FfiConverterSequenceTypeFinding.lift(try! rustCall() {
+    uniffi_culvert_ffi_fn_method_tunnel_live_findings(self.uniffiClonePointer(),$0
+    )
+})
+}
     
     /**
      * The underlying network changed: sockets rebound (and protected again),
@@ -2737,6 +2769,119 @@ public func FfiConverterTypeConfigWarning_lower(_ value: ConfigWarning) -> RustB
 
 
 /**
+ * The app's choices that are not in the config.
+ */
+public struct DoctorOptions {
+    /**
+     * The app keeps private/LAN ranges outside the tunnel.
+     */
+    public var excludePrivate: Bool
+    /**
+     * More ranges the app keeps outside the tunnel (CIDR); bad ones are ignored.
+     */
+    public var excludedRoutes: [String]
+    /**
+     * The MTU used when the config has none (default 1280).
+     */
+    public var defaultMtu: UInt16?
+    /**
+     * The user asked to keep reaching the local network.
+     */
+    public var keepLanAccess: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The app keeps private/LAN ranges outside the tunnel.
+         */excludePrivate: Bool, 
+        /**
+         * More ranges the app keeps outside the tunnel (CIDR); bad ones are ignored.
+         */excludedRoutes: [String], 
+        /**
+         * The MTU used when the config has none (default 1280).
+         */defaultMtu: UInt16?, 
+        /**
+         * The user asked to keep reaching the local network.
+         */keepLanAccess: Bool) {
+        self.excludePrivate = excludePrivate
+        self.excludedRoutes = excludedRoutes
+        self.defaultMtu = defaultMtu
+        self.keepLanAccess = keepLanAccess
+    }
+}
+
+#if compiler(>=6)
+extension DoctorOptions: Sendable {}
+#endif
+
+
+extension DoctorOptions: Equatable, Hashable {
+    public static func ==(lhs: DoctorOptions, rhs: DoctorOptions) -> Bool {
+        if lhs.excludePrivate != rhs.excludePrivate {
+            return false
+        }
+        if lhs.excludedRoutes != rhs.excludedRoutes {
+            return false
+        }
+        if lhs.defaultMtu != rhs.defaultMtu {
+            return false
+        }
+        if lhs.keepLanAccess != rhs.keepLanAccess {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(excludePrivate)
+        hasher.combine(excludedRoutes)
+        hasher.combine(defaultMtu)
+        hasher.combine(keepLanAccess)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDoctorOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DoctorOptions {
+        return
+            try DoctorOptions(
+                excludePrivate: FfiConverterBool.read(from: &buf), 
+                excludedRoutes: FfiConverterSequenceString.read(from: &buf), 
+                defaultMtu: FfiConverterOptionUInt16.read(from: &buf), 
+                keepLanAccess: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DoctorOptions, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.excludePrivate, into: &buf)
+        FfiConverterSequenceString.write(value.excludedRoutes, into: &buf)
+        FfiConverterOptionUInt16.write(value.defaultMtu, into: &buf)
+        FfiConverterBool.write(value.keepLanAccess, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDoctorOptions_lift(_ buf: RustBuffer) throws -> DoctorOptions {
+    return try FfiConverterTypeDoctorOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDoctorOptions_lower(_ value: DoctorOptions) -> RustBuffer {
+    return FfiConverterTypeDoctorOptions.lower(value)
+}
+
+
+/**
  * A Wi-Fi Easy Connect (DPP) bootstrap record.
  */
 public struct DppBootstrap {
@@ -3275,6 +3420,308 @@ public func FfiConverterTypeEapConfig_lift(_ buf: RustBuffer) throws -> EapConfi
 #endif
 public func FfiConverterTypeEapConfig_lower(_ value: EapConfig) -> RustBuffer {
     return FfiConverterTypeEapConfig.lower(value)
+}
+
+
+/**
+ * One thing the doctor has to say (the same fields as `culvert doctor --json`).
+ */
+public struct Finding {
+    /**
+     * Stable code, e.g. `ENDPOINT_IN_ALLOWED_IPS`, `NOTHING_RECEIVED`.
+     */
+    public var code: String
+    /**
+     * How much it matters.
+     */
+    public var severity: FindingSeverity
+    /**
+     * A sentence for the user (never a key).
+     */
+    public var message: String
+    /**
+     * How to fix it.
+     */
+    public var hint: String
+    /**
+     * The config section it is about, when there is one.
+     */
+    public var section: ConfigSection?
+    /**
+     * The attribute, when there is one.
+     */
+    public var key: String?
+    /**
+     * The 1-based line, when known.
+     */
+    public var line: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable code, e.g. `ENDPOINT_IN_ALLOWED_IPS`, `NOTHING_RECEIVED`.
+         */code: String, 
+        /**
+         * How much it matters.
+         */severity: FindingSeverity, 
+        /**
+         * A sentence for the user (never a key).
+         */message: String, 
+        /**
+         * How to fix it.
+         */hint: String, 
+        /**
+         * The config section it is about, when there is one.
+         */section: ConfigSection?, 
+        /**
+         * The attribute, when there is one.
+         */key: String?, 
+        /**
+         * The 1-based line, when known.
+         */line: UInt32?) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.hint = hint
+        self.section = section
+        self.key = key
+        self.line = line
+    }
+}
+
+#if compiler(>=6)
+extension Finding: Sendable {}
+#endif
+
+
+extension Finding: Equatable, Hashable {
+    public static func ==(lhs: Finding, rhs: Finding) -> Bool {
+        if lhs.code != rhs.code {
+            return false
+        }
+        if lhs.severity != rhs.severity {
+            return false
+        }
+        if lhs.message != rhs.message {
+            return false
+        }
+        if lhs.hint != rhs.hint {
+            return false
+        }
+        if lhs.section != rhs.section {
+            return false
+        }
+        if lhs.key != rhs.key {
+            return false
+        }
+        if lhs.line != rhs.line {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(severity)
+        hasher.combine(message)
+        hasher.combine(hint)
+        hasher.combine(section)
+        hasher.combine(key)
+        hasher.combine(line)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinding: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Finding {
+        return
+            try Finding(
+                code: FfiConverterString.read(from: &buf), 
+                severity: FfiConverterTypeFindingSeverity.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                hint: FfiConverterString.read(from: &buf), 
+                section: FfiConverterOptionTypeConfigSection.read(from: &buf), 
+                key: FfiConverterOptionString.read(from: &buf), 
+                line: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Finding, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterTypeFindingSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterString.write(value.hint, into: &buf)
+        FfiConverterOptionTypeConfigSection.write(value.section, into: &buf)
+        FfiConverterOptionString.write(value.key, into: &buf)
+        FfiConverterOptionUInt32.write(value.line, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
+    return try FfiConverterTypeFinding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
+    return FfiConverterTypeFinding.lower(value)
+}
+
+
+/**
+ * Why a peer or the tunnel is not healthy.
+ */
+public struct HealthReason {
+    /**
+     * Stable code: `HANDSHAKE_FAILING`, `NOTHING_RECEIVED`, `ENDPOINT_UNRESOLVED`,
+     * `INNER_SOURCE_REJECTED`, `NO_ROUTE`, `NO_TRAFFIC_FROM_OS`,
+     * `NETWORK_UNREACHABLE`, `SEND_NOT_PERMITTED`, `PACKET_TOO_LARGE`,
+     * `SEND_FAILING`, `REBIND_FAILING`, `TUN_CLOSED`.
+     */
+    public var code: String
+    /**
+     * A sentence for the user, with the counters (never a key).
+     */
+    public var detail: String
+    /**
+     * The peer it is about (public key, base64), if one.
+     */
+    public var peer: String?
+    /**
+     * The counter behind it (attempts, drops, errors), if one.
+     */
+    public var count: UInt64?
+    /**
+     * How long it has lasted, in milliseconds, if measured.
+     */
+    public var durationMs: UInt64?
+    /**
+     * The offending address (`INNER_SOURCE_REJECTED`), when known.
+     */
+    public var address: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable code: `HANDSHAKE_FAILING`, `NOTHING_RECEIVED`, `ENDPOINT_UNRESOLVED`,
+         * `INNER_SOURCE_REJECTED`, `NO_ROUTE`, `NO_TRAFFIC_FROM_OS`,
+         * `NETWORK_UNREACHABLE`, `SEND_NOT_PERMITTED`, `PACKET_TOO_LARGE`,
+         * `SEND_FAILING`, `REBIND_FAILING`, `TUN_CLOSED`.
+         */code: String, 
+        /**
+         * A sentence for the user, with the counters (never a key).
+         */detail: String, 
+        /**
+         * The peer it is about (public key, base64), if one.
+         */peer: String?, 
+        /**
+         * The counter behind it (attempts, drops, errors), if one.
+         */count: UInt64?, 
+        /**
+         * How long it has lasted, in milliseconds, if measured.
+         */durationMs: UInt64?, 
+        /**
+         * The offending address (`INNER_SOURCE_REJECTED`), when known.
+         */address: String?) {
+        self.code = code
+        self.detail = detail
+        self.peer = peer
+        self.count = count
+        self.durationMs = durationMs
+        self.address = address
+    }
+}
+
+#if compiler(>=6)
+extension HealthReason: Sendable {}
+#endif
+
+
+extension HealthReason: Equatable, Hashable {
+    public static func ==(lhs: HealthReason, rhs: HealthReason) -> Bool {
+        if lhs.code != rhs.code {
+            return false
+        }
+        if lhs.detail != rhs.detail {
+            return false
+        }
+        if lhs.peer != rhs.peer {
+            return false
+        }
+        if lhs.count != rhs.count {
+            return false
+        }
+        if lhs.durationMs != rhs.durationMs {
+            return false
+        }
+        if lhs.address != rhs.address {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(detail)
+        hasher.combine(peer)
+        hasher.combine(count)
+        hasher.combine(durationMs)
+        hasher.combine(address)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthReason: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthReason {
+        return
+            try HealthReason(
+                code: FfiConverterString.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf), 
+                peer: FfiConverterOptionString.read(from: &buf), 
+                count: FfiConverterOptionUInt64.read(from: &buf), 
+                durationMs: FfiConverterOptionUInt64.read(from: &buf), 
+                address: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthReason, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+        FfiConverterOptionString.write(value.peer, into: &buf)
+        FfiConverterOptionUInt64.write(value.count, into: &buf)
+        FfiConverterOptionUInt64.write(value.durationMs, into: &buf)
+        FfiConverterOptionString.write(value.address, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthReason_lift(_ buf: RustBuffer) throws -> HealthReason {
+    return try FfiConverterTypeHealthReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthReason_lower(_ value: HealthReason) -> RustBuffer {
+    return FfiConverterTypeHealthReason.lower(value)
 }
 
 
@@ -4426,6 +4873,105 @@ public func FfiConverterTypePasspointConfig_lower(_ value: PasspointConfig) -> R
 
 
 /**
+ * One peer's health.
+ */
+public struct PeerHealth {
+    /**
+     * The peer's public key (base64).
+     */
+    public var peer: String
+    /**
+     * Its level.
+     */
+    public var level: HealthLevel
+    /**
+     * Why, unless healthy.
+     */
+    public var reason: HealthReason?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The peer's public key (base64).
+         */peer: String, 
+        /**
+         * Its level.
+         */level: HealthLevel, 
+        /**
+         * Why, unless healthy.
+         */reason: HealthReason?) {
+        self.peer = peer
+        self.level = level
+        self.reason = reason
+    }
+}
+
+#if compiler(>=6)
+extension PeerHealth: Sendable {}
+#endif
+
+
+extension PeerHealth: Equatable, Hashable {
+    public static func ==(lhs: PeerHealth, rhs: PeerHealth) -> Bool {
+        if lhs.peer != rhs.peer {
+            return false
+        }
+        if lhs.level != rhs.level {
+            return false
+        }
+        if lhs.reason != rhs.reason {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(peer)
+        hasher.combine(level)
+        hasher.combine(reason)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePeerHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PeerHealth {
+        return
+            try PeerHealth(
+                peer: FfiConverterString.read(from: &buf), 
+                level: FfiConverterTypeHealthLevel.read(from: &buf), 
+                reason: FfiConverterOptionTypeHealthReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PeerHealth, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.peer, into: &buf)
+        FfiConverterTypeHealthLevel.write(value.level, into: &buf)
+        FfiConverterOptionTypeHealthReason.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeerHealth_lift(_ buf: RustBuffer) throws -> PeerHealth {
+    return try FfiConverterTypePeerHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeerHealth_lower(_ value: PeerHealth) -> RustBuffer {
+    return FfiConverterTypePeerHealth.lower(value)
+}
+
+
+/**
  * One `[Peer]` section without its preshared key.
  */
 public struct PeerInfo {
@@ -4766,6 +5312,274 @@ public func FfiConverterTypePeerStats_lower(_ value: PeerStats) -> RustBuffer {
 
 
 /**
+ * What the app knows about the device (`null`: the platform's default).
+ */
+public struct PlatformFacts {
+    /**
+     * The platform.
+     */
+    public var platform: DoctorPlatform
+    /**
+     * Android API level (`Build.VERSION.SDK_INT`).
+     */
+    public var androidApiLevel: UInt32?
+    /**
+     * The outer path MTU (default 1500).
+     */
+    public var pathMtu: UInt16?
+    /**
+     * Whether the device is behind NAT (default: yes on phones).
+     */
+    public var behindNat: Bool?
+    /**
+     * Installed packages (Android), to check per-app rules; none: not checked.
+     */
+    public var knownPackages: [String]?
+    /**
+     * The device's local networks (`192.168.1.0/24`); empty: RFC 1918 assumed.
+     */
+    public var localNetworks: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The platform.
+         */platform: DoctorPlatform, 
+        /**
+         * Android API level (`Build.VERSION.SDK_INT`).
+         */androidApiLevel: UInt32?, 
+        /**
+         * The outer path MTU (default 1500).
+         */pathMtu: UInt16?, 
+        /**
+         * Whether the device is behind NAT (default: yes on phones).
+         */behindNat: Bool?, 
+        /**
+         * Installed packages (Android), to check per-app rules; none: not checked.
+         */knownPackages: [String]?, 
+        /**
+         * The device's local networks (`192.168.1.0/24`); empty: RFC 1918 assumed.
+         */localNetworks: [String]) {
+        self.platform = platform
+        self.androidApiLevel = androidApiLevel
+        self.pathMtu = pathMtu
+        self.behindNat = behindNat
+        self.knownPackages = knownPackages
+        self.localNetworks = localNetworks
+    }
+}
+
+#if compiler(>=6)
+extension PlatformFacts: Sendable {}
+#endif
+
+
+extension PlatformFacts: Equatable, Hashable {
+    public static func ==(lhs: PlatformFacts, rhs: PlatformFacts) -> Bool {
+        if lhs.platform != rhs.platform {
+            return false
+        }
+        if lhs.androidApiLevel != rhs.androidApiLevel {
+            return false
+        }
+        if lhs.pathMtu != rhs.pathMtu {
+            return false
+        }
+        if lhs.behindNat != rhs.behindNat {
+            return false
+        }
+        if lhs.knownPackages != rhs.knownPackages {
+            return false
+        }
+        if lhs.localNetworks != rhs.localNetworks {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(platform)
+        hasher.combine(androidApiLevel)
+        hasher.combine(pathMtu)
+        hasher.combine(behindNat)
+        hasher.combine(knownPackages)
+        hasher.combine(localNetworks)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlatformFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlatformFacts {
+        return
+            try PlatformFacts(
+                platform: FfiConverterTypeDoctorPlatform.read(from: &buf), 
+                androidApiLevel: FfiConverterOptionUInt32.read(from: &buf), 
+                pathMtu: FfiConverterOptionUInt16.read(from: &buf), 
+                behindNat: FfiConverterOptionBool.read(from: &buf), 
+                knownPackages: FfiConverterOptionSequenceString.read(from: &buf), 
+                localNetworks: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlatformFacts, into buf: inout [UInt8]) {
+        FfiConverterTypeDoctorPlatform.write(value.platform, into: &buf)
+        FfiConverterOptionUInt32.write(value.androidApiLevel, into: &buf)
+        FfiConverterOptionUInt16.write(value.pathMtu, into: &buf)
+        FfiConverterOptionBool.write(value.behindNat, into: &buf)
+        FfiConverterOptionSequenceString.write(value.knownPackages, into: &buf)
+        FfiConverterSequenceString.write(value.localNetworks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformFacts_lift(_ buf: RustBuffer) throws -> PlatformFacts {
+    return try FfiConverterTypePlatformFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformFacts_lower(_ value: PlatformFacts) -> RustBuffer {
+    return FfiConverterTypePlatformFacts.lower(value)
+}
+
+
+/**
+ * A step the recovery ladder took.
+ */
+public struct RecoveryStep {
+    /**
+     * `rehandshake`, `reresolve` or `rebind`.
+     */
+    public var action: String
+    /**
+     * The peer (base64), or none for the tunnel's sockets.
+     */
+    public var peer: String?
+    /**
+     * The reason code it answers.
+     */
+    public var reason: String
+    /**
+     * 1 for the first step of this problem, then 2, 3, ...
+     */
+    public var attempt: UInt32
+    /**
+     * Milliseconds until the next step if the problem stays.
+     */
+    public var nextInMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `rehandshake`, `reresolve` or `rebind`.
+         */action: String, 
+        /**
+         * The peer (base64), or none for the tunnel's sockets.
+         */peer: String?, 
+        /**
+         * The reason code it answers.
+         */reason: String, 
+        /**
+         * 1 for the first step of this problem, then 2, 3, ...
+         */attempt: UInt32, 
+        /**
+         * Milliseconds until the next step if the problem stays.
+         */nextInMs: UInt64) {
+        self.action = action
+        self.peer = peer
+        self.reason = reason
+        self.attempt = attempt
+        self.nextInMs = nextInMs
+    }
+}
+
+#if compiler(>=6)
+extension RecoveryStep: Sendable {}
+#endif
+
+
+extension RecoveryStep: Equatable, Hashable {
+    public static func ==(lhs: RecoveryStep, rhs: RecoveryStep) -> Bool {
+        if lhs.action != rhs.action {
+            return false
+        }
+        if lhs.peer != rhs.peer {
+            return false
+        }
+        if lhs.reason != rhs.reason {
+            return false
+        }
+        if lhs.attempt != rhs.attempt {
+            return false
+        }
+        if lhs.nextInMs != rhs.nextInMs {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(action)
+        hasher.combine(peer)
+        hasher.combine(reason)
+        hasher.combine(attempt)
+        hasher.combine(nextInMs)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecoveryStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecoveryStep {
+        return
+            try RecoveryStep(
+                action: FfiConverterString.read(from: &buf), 
+                peer: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                nextInMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecoveryStep, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterOptionString.write(value.peer, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterUInt64.write(value.nextInMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecoveryStep_lift(_ buf: RustBuffer) throws -> RecoveryStep {
+    return try FfiConverterTypeRecoveryStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecoveryStep_lower(_ value: RecoveryStep) -> RustBuffer {
+    return FfiConverterTypeRecoveryStep.lower(value)
+}
+
+
+/**
  * Choices the app makes that are not in the config file.
  */
 public struct SettingsOptions {
@@ -4861,6 +5675,105 @@ public func FfiConverterTypeSettingsOptions_lift(_ buf: RustBuffer) throws -> Se
 #endif
 public func FfiConverterTypeSettingsOptions_lower(_ value: SettingsOptions) -> RustBuffer {
     return FfiConverterTypeSettingsOptions.lower(value)
+}
+
+
+/**
+ * The tunnel's health and each peer's.
+ */
+public struct TunnelHealth {
+    /**
+     * The tunnel as a whole.
+     */
+    public var level: HealthLevel
+    /**
+     * Why, unless healthy.
+     */
+    public var reason: HealthReason?
+    /**
+     * Each peer, in config order.
+     */
+    public var peers: [PeerHealth]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The tunnel as a whole.
+         */level: HealthLevel, 
+        /**
+         * Why, unless healthy.
+         */reason: HealthReason?, 
+        /**
+         * Each peer, in config order.
+         */peers: [PeerHealth]) {
+        self.level = level
+        self.reason = reason
+        self.peers = peers
+    }
+}
+
+#if compiler(>=6)
+extension TunnelHealth: Sendable {}
+#endif
+
+
+extension TunnelHealth: Equatable, Hashable {
+    public static func ==(lhs: TunnelHealth, rhs: TunnelHealth) -> Bool {
+        if lhs.level != rhs.level {
+            return false
+        }
+        if lhs.reason != rhs.reason {
+            return false
+        }
+        if lhs.peers != rhs.peers {
+            return false
+        }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(level)
+        hasher.combine(reason)
+        hasher.combine(peers)
+    }
+}
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTunnelHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TunnelHealth {
+        return
+            try TunnelHealth(
+                level: FfiConverterTypeHealthLevel.read(from: &buf), 
+                reason: FfiConverterOptionTypeHealthReason.read(from: &buf), 
+                peers: FfiConverterSequenceTypePeerHealth.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TunnelHealth, into buf: inout [UInt8]) {
+        FfiConverterTypeHealthLevel.write(value.level, into: &buf)
+        FfiConverterOptionTypeHealthReason.write(value.reason, into: &buf)
+        FfiConverterSequenceTypePeerHealth.write(value.peers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTunnelHealth_lift(_ buf: RustBuffer) throws -> TunnelHealth {
+    return try FfiConverterTypeTunnelHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTunnelHealth_lower(_ value: TunnelHealth) -> RustBuffer {
+    return FfiConverterTypeTunnelHealth.lower(value)
 }
 
 
@@ -5689,6 +6602,95 @@ extension ConfigSection: Equatable, Hashable {}
 // Note that we don't yet support `indirect` for enums.
 // See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
 /**
+ * The platform a config is diagnosed for.
+ */
+
+public enum DoctorPlatform {
+    
+    /**
+     * A Linux host running `culvert up`.
+     */
+    case linux
+    /**
+     * Android `VpnService`.
+     */
+    case android
+    /**
+     * iOS or macOS packet tunnel provider.
+     */
+    case apple
+}
+
+
+#if compiler(>=6)
+extension DoctorPlatform: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDoctorPlatform: FfiConverterRustBuffer {
+    typealias SwiftType = DoctorPlatform
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DoctorPlatform {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .linux
+        
+        case 2: return .android
+        
+        case 3: return .apple
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DoctorPlatform, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .linux:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .android:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .apple:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDoctorPlatform_lift(_ buf: RustBuffer) throws -> DoctorPlatform {
+    return try FfiConverterTypeDoctorPlatform.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDoctorPlatform_lower(_ value: DoctorPlatform) -> RustBuffer {
+    return FfiConverterTypeDoctorPlatform.lower(value)
+}
+
+
+extension DoctorPlatform: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
  * DPP curves.
  */
 
@@ -6049,6 +7051,184 @@ public func FfiConverterTypeFaultKind_lower(_ value: FaultKind) -> RustBuffer {
 
 
 extension FaultKind: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * How much a finding matters.
+ */
+
+public enum FindingSeverity {
+    
+    /**
+     * Worth knowing.
+     */
+    case info
+    /**
+     * Some traffic leaks, breaks or stalls.
+     */
+    case warning
+    /**
+     * The tunnel (or the device's internet while it is up) will not work as meant.
+     */
+    case error
+}
+
+
+#if compiler(>=6)
+extension FindingSeverity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = FindingSeverity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingSeverity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .info
+        
+        case 2: return .warning
+        
+        case 3: return .error
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FindingSeverity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .info:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warning:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingSeverity_lift(_ buf: RustBuffer) throws -> FindingSeverity {
+    return try FfiConverterTypeFindingSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingSeverity_lower(_ value: FindingSeverity) -> RustBuffer {
+    return FfiConverterTypeFindingSeverity.lower(value)
+}
+
+
+extension FindingSeverity: Equatable, Hashable {}
+
+
+
+
+
+
+// Note that we don't yet support `indirect` for enums.
+// See https://github.com/mozilla/uniffi-rs/issues/396 for further discussion.
+/**
+ * How healthy a peer or the tunnel is.
+ */
+
+public enum HealthLevel {
+    
+    /**
+     * Nothing wrong is known.
+     */
+    case healthy
+    /**
+     * Works, with a problem worth showing (`reason` says which).
+     */
+    case degraded
+    /**
+     * Does not carry traffic (`reason` says why).
+     */
+    case down
+}
+
+
+#if compiler(>=6)
+extension HealthLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthLevel: FfiConverterRustBuffer {
+    typealias SwiftType = HealthLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .healthy
+        
+        case 2: return .degraded
+        
+        case 3: return .down
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: HealthLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .healthy:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .degraded:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .down:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthLevel_lift(_ buf: RustBuffer) throws -> HealthLevel {
+    return try FfiConverterTypeHealthLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthLevel_lower(_ value: HealthLevel) -> RustBuffer {
+    return FfiConverterTypeHealthLevel.lower(value)
+}
+
+
+extension HealthLevel: Equatable, Hashable {}
 
 
 
@@ -7277,6 +8457,23 @@ public enum TunnelEvent {
          */detail: String
     )
     /**
+     * The tunnel's or a peer's health changed level, reason or peer
+     * (`Tunnel.health()` has the same value).
+     */
+    case healthChanged(
+        /**
+         * The new health.
+         */health: TunnelHealth
+    )
+    /**
+     * The recovery ladder took a step (re-handshake, re-resolve, rebind).
+     */
+    case recoveryStep(
+        /**
+         * The step.
+         */step: RecoveryStep
+    )
+    /**
      * Something failed inside the tunnel. `kind` says whether the tunnel stopped
      * (`FdClosed`, `Panicked`: a `StateChanged(Stopped)` follows) or carries on.
      */
@@ -7323,7 +8520,13 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
         case 6: return .endpointResolveFailed(peer: try FfiConverterString.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .error(kind: try FfiConverterTypeFaultKind.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
+        case 7: return .healthChanged(health: try FfiConverterTypeTunnelHealth.read(from: &buf)
+        )
+        
+        case 8: return .recoveryStep(step: try FfiConverterTypeRecoveryStep.read(from: &buf)
+        )
+        
+        case 9: return .error(kind: try FfiConverterTypeFaultKind.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -7367,8 +8570,18 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .error(kind,detail):
+        case let .healthChanged(health):
             writeInt(&buf, Int32(7))
+            FfiConverterTypeTunnelHealth.write(health, into: &buf)
+            
+        
+        case let .recoveryStep(step):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeRecoveryStep.write(step, into: &buf)
+            
+        
+        case let .error(kind,detail):
+            writeInt(&buf, Int32(9))
             FfiConverterTypeFaultKind.write(kind, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
@@ -7713,6 +8926,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -7929,6 +9166,30 @@ fileprivate struct FfiConverterOptionTypeEapConfig: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHealthReason: FfiConverterRustBuffer {
+    typealias SwiftType = HealthReason?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHealthReason.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHealthReason.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePasspointConfig: FfiConverterRustBuffer {
     typealias SwiftType = PasspointConfig?
 
@@ -8073,6 +9334,30 @@ fileprivate struct FfiConverterOptionTypePhase2: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
     typealias SwiftType = [UInt32]
 
@@ -8198,6 +9483,31 @@ fileprivate struct FfiConverterSequenceTypeDppChannel: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = [Finding]
+
+    public static func write(_ value: [Finding], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Finding] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Finding]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFinding.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeHotspotWarning: FfiConverterRustBuffer {
     typealias SwiftType = [HotspotWarning]
 
@@ -8240,6 +9550,31 @@ fileprivate struct FfiConverterSequenceTypeIpPrefix: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeIpPrefix.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePeerHealth: FfiConverterRustBuffer {
+    typealias SwiftType = [PeerHealth]
+
+    public static func write(_ value: [PeerHealth], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePeerHealth.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PeerHealth] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PeerHealth]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePeerHealth.read(from: &buf))
         }
         return seq
     }
@@ -8325,6 +9660,31 @@ fileprivate struct FfiConverterSequenceTypeWifiNetwork: FfiConverterRustBuffer {
 public func culvertVersion() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
     uniffi_culvert_ffi_fn_func_culvert_version($0
+    )
+})
+}
+/**
+ * Static findings for wg-quick `text`, with line numbers; the parse error if
+ * it does not parse.
+ */
+public func diagnose(text: String, options: DoctorOptions, facts: PlatformFacts)throws  -> [Finding]  {
+    return try  FfiConverterSequenceTypeFinding.lift(try rustCallWithError(FfiConverterTypeConfigError_lift) {
+    uniffi_culvert_ffi_fn_func_diagnose(
+        FfiConverterString.lower(text),
+        FfiConverterTypeDoctorOptions_lower(options),
+        FfiConverterTypePlatformFacts_lower(facts),$0
+    )
+})
+}
+/**
+ * Static findings for a parsed config (no line numbers).
+ */
+public func diagnoseConfig(config: TunnelConfig, options: DoctorOptions, facts: PlatformFacts) -> [Finding]  {
+    return try!  FfiConverterSequenceTypeFinding.lift(try! rustCall() {
+    uniffi_culvert_ffi_fn_func_diagnose_config(
+        FfiConverterTypeTunnelConfig_lower(config),
+        FfiConverterTypeDoctorOptions_lower(options),
+        FfiConverterTypePlatformFacts_lower(facts),$0
     )
 })
 }
@@ -8471,6 +9831,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_culvert_ffi_checksum_func_culvert_version() != 53890) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_culvert_ffi_checksum_func_diagnose() != 61028) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_culvert_ffi_checksum_func_diagnose_config() != 58930) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_culvert_ffi_checksum_func_generate_preshared_key() != 11510) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8526,6 +9892,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_culvert_ffi_checksum_method_socketprotector_protect() != 43794) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_culvert_ffi_checksum_method_tunnel_health() != 13883) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_culvert_ffi_checksum_method_tunnel_live_findings() != 31311) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_culvert_ffi_checksum_method_tunnel_network_changed() != 21399) {
