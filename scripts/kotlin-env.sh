@@ -5,6 +5,10 @@ CULVERT_CACHE="${CULVERT_CACHE:-$HOME/.cache/culvert}"
 KOTLIN_PREFIX="$CULVERT_CACHE/kotlin-$KOTLIN_VERSION"
 KOTLIN_HOME="$KOTLIN_PREFIX/node_modules/kotlin-compiler"
 KOTLIN_JARS="$CULVERT_CACHE/jvm-jars"
+# Language/API version for culvert-android and the React Native module: what the
+# Kotlin of the lowest supported React Native (0.80, Kotlin 2.1.20) can read
+# (docs/react-native.md). Unquoted on the kotlinc command line.
+KOTLIN_COMPAT_FLAGS="-language-version 2.1 -api-version 2.1"
 # Android 14 (API 34) framework classes: excludeRoute (API 33) and everything older.
 ANDROID_ALL=org.robolectric:android-all:14-robolectric-10818077
 KOTLIN_MAVEN_ARTIFACTS=(

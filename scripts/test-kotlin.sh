@@ -41,14 +41,14 @@ mkdir -p "$OUT"
 compile() { # compile NAME CLASSPATH SALT SOURCES...
     local name=$1 cp=$2 salt=$3; shift 3
     local dest="$OUT/$name" key
-    key=$( { echo "$KOTLIN_VERSION $cp $salt"; cat "$@"; } | sha256sum | cut -d' ' -f1)
+    key=$( { echo "$KOTLIN_VERSION $KOTLIN_COMPAT_FLAGS $cp $salt"; cat "$@"; } | sha256sum | cut -d' ' -f1)
     if [ "$(cat "$dest.stamp" 2>/dev/null)" = "$key" ] && [ -d "$dest" ]; then
         echo "kotlin $name: $# files unchanged, reusing $dest"
         return 0
     fi
     rm -rf "$dest" "$dest.stamp"; mkdir -p "$dest"
     local start; start=$(date +%s)
-    if ! JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn \
+    if ! JAVA_OPTS="-Xmx1500m" "$KOTLIN_HOME/bin/kotlinc" -jvm-target 17 -nowarn $KOTLIN_COMPAT_FLAGS \
         -cp "$cp" -d "$dest" "$@" >"$dest.log" 2>&1; then
         cat "$dest.log"
         return 1

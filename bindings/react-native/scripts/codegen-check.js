@@ -15,6 +15,12 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const outDir = process.argv[2] || fs.mkdtempSync(path.join(os.tmpdir(), 'culvert-codegen-'));
+// Optional: the folder holding a given `@react-native/codegen` (its
+// node_modules parent), to run another React Native version's codegen.
+const codegenFrom = process.argv[3] ? path.resolve(process.argv[3]) : root;
+const codegen = (sub) => require(require.resolve(`@react-native/codegen/lib/${sub}`, { paths: [codegenFrom] }));
+const codegenVersion = require(require.resolve('@react-native/codegen/package.json', { paths: [codegenFrom] })).version;
+console.log(`# @react-native/codegen ${codegenVersion}`);
 let failed = 0;
 
 function check(name, fn) {
@@ -27,9 +33,9 @@ function check(name, fn) {
   }
 }
 
-const { TypeScriptParser } = require('@react-native/codegen/lib/parsers/typescript/parser');
-const RNCodegen = require('@react-native/codegen/lib/generators/RNCodegen');
-const SchemaValidator = require('@react-native/codegen/lib/SchemaValidator');
+const { TypeScriptParser } = codegen('parsers/typescript/parser');
+const RNCodegen = codegen('generators/RNCodegen');
+const SchemaValidator = codegen('SchemaValidator');
 const pkg = require(path.join(root, 'package.json'));
 
 let schema = null;
