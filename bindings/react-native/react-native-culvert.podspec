@@ -16,10 +16,19 @@ Pod::Spec.new do |s|
   s.platforms    = { :ios => "15.0" }
   s.source       = { :git => "https://github.com/culvert-sdk/culvert.git", :tag => s.version.to_s }
   s.source_files = "ios/**/*.{h,m,mm,swift}"
+  s.exclude_files = "ios/Culvert.xcframework/**/*"
   s.swift_version = "5.9"
   s.frameworks   = "NetworkExtension", "CoreLocation", "Security"
 
-  s.dependency "Culvert", package["version"]
+  # The engine. A release can ship it inside the npm package as
+  # ios/Culvert.xcframework (the Culvert Swift module with the Rust core linked
+  # in), so an app needs nothing but `npm install`: vendored when present, else
+  # the published `Culvert` pod. (scripts/podspec-check.rb tests both.)
+  if File.directory?(File.join(__dir__, "ios", "Culvert.xcframework"))
+    s.vendored_frameworks = "ios/Culvert.xcframework"
+  else
+    s.dependency "Culvert", package["version"]
+  end
 
   # React Native ≥ 0.71: wires React-Core, the codegen spec (RNCulvertSpec) and,
   # with RCT_NEW_ARCH_ENABLED, the TurboModule dependencies.

@@ -11,12 +11,47 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 
-stamp="$RN/node_modules/.culvert-lock.sha256"
-want=$(sha256sum "$RN/package-lock.json" | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    (cd "$RN" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$want" >"$stamp"
-fi
+# npm_ci DIR — `npm ci` from DIR's committed lock, skipped when that lock was installed already.
+npm_ci() {
+    local dir stamp want err
+    dir=$(cd "$1" && pwd)
+    stamp="$dir/node_modules/.culvert-lock.sha256"
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        echo "npm ci in $dir"
+        err=$(mktemp)
+        # Expo's lock names optional per-platform packages (e.g. @expo/modules-macros-win32-x64)
+        # that a registry mirror may not carry; `npm ci` then calls the lock out of sync. Fall
+        # back to `npm install --no-save` from the same lock and insist the lock did not move.
+        if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error 2>"$err"); then
+            grep -q 'Missing: .* from lock file' "$err" || { cat "$err" >&2; return 1; }
+            echo "npm ci: optional packages missing from the registry; npm install --no-save from the lock"
+            cp "$dir/package-lock.json" "$err.lock"
+            (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error)
+            cmp -s "$dir/package-lock.json" "$err.lock" || { echo "$dir/package-lock.json changed" >&2; return 1; }
+        fi
+        rm -f "$err" "$err.lock"
+        echo "$want" >"$stamp"
+    fi
+}
+# The module's dev tools (tsc, ESLint, Jest, codegen, Expo config plugins).
+npm_ci "$RN"
+# The bare React Native app (its CLI resolves autolinking; its codegen runs as
+# the app build does) and the Expo app (expo prebuild with the config plugin).
+npm_ci examples/react-native
+npm_ci examples/expo
+# React Native's codegen at the lowest and highest supported versions and the
+# one just below the range (scripts/codegen/<version>/package-lock.json).
+CODEGEN_CACHE="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-codegen"
+for lock in "$RN"/scripts/codegen/*/package-lock.json; do
+    v=$(basename "$(dirname "$lock")")
+    mkdir -p "$CODEGEN_CACHE/$v"
+    if ! cmp -s "$lock" "$CODEGEN_CACHE/$v/package-lock.json" || [ ! -d "$CODEGEN_CACHE/$v/node_modules/@react-native/codegen" ]; then
+        cp "$(dirname "$lock")"/package.json "$lock" "$CODEGEN_CACHE/$v/"
+        rm -f "$CODEGEN_CACHE/$v/node_modules/.culvert-lock.sha256"
+        npm_ci "$CODEGEN_CACHE/$v"
+    fi
+done
 
 # Kotlin bridge check: kotlinc (npm `kotlin-compiler`), Robolectric's android-all and JNA,
 # in the same cache as scripts/setup.d/20-kotlin.sh (a no-op when that ran first).
@@ -46,6 +81,13 @@ for artifact in "$ANDROID_ALL" net.java.dev.jna:jna:5.19.1; do
     [ -f "$KOTLIN_JARS/$name-$version.jar" ] && continue
     mvn -q -B dependency:copy -Dartifact="$artifact" -DoutputDirectory="$KOTLIN_JARS" -Dstyle.color=never >/dev/null
 done
+
+# The podspec check evaluates react-native-culvert.podspec with Ruby.
+if ! command -v ruby >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends ruby >/dev/null
+fi
 
 # Swift and Kotlin parse checks: tree-sitter grammars from PyPI in a venv.
 TS_VENV="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-ts-venv"

@@ -32,8 +32,15 @@ RCT_EXPORT_MODULE(Culvert)
 - (void)startObserving { _hasListeners = YES; }
 - (void)stopObserving { _hasListeners = NO; }
 
+// The block type of the Swift methods' `reject:` parameter (Swift's
+// `(String, String, [String: Any]?) -> Void`) as the generated -Swift.h spells
+// it. Swift typealiases are not exported to that header, so the alias
+// declared in CulvertModuleImpl.swift cannot be named here.
+typedef void (^RNCulvertRejectBlock)(NSString *_Nonnull code, NSString *_Nonnull message,
+                                     NSDictionary<NSString *, id> *_Nullable userInfo);
+
 // Adapts the Swift (code, message, userInfo) rejection to React's block.
-static CulvertReject Rejecter(RCTPromiseRejectBlock reject) {
+static RNCulvertRejectBlock Rejecter(RCTPromiseRejectBlock reject) {
   return ^(NSString *code, NSString *message, NSDictionary *userInfo) {
     NSError *error = [NSError errorWithDomain:@"io.culvert" code:0 userInfo:userInfo ?: @{}];
     reject(code, message, error);

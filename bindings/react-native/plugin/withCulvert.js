@@ -13,9 +13,14 @@
  *   the config in the Keychain and the extension reads it, so both need the
  *   group (`CulvertKeychainAccessGroup` in Info.plist tells the module which);
  * - `CulvertProviderBundleIdentifier` in Info.plist, which `prepare()` uses;
- * - extension target hints: a prebuild warning with the steps to add the
- *   Packet Tunnel extension target (Expo cannot create a signed extension
- *   target for you), pointing at examples/react-native/ios/CulvertTunnel.
+ * - the Packet Tunnel extension target (`packetTunnel`, default on), made by
+ *   composing with @bacons/apple-targets (its `network-packet-tunnel` target
+ *   type): sources in `<project>/targets/<name>/` (PacketTunnelProvider.swift
+ *   from Culvert's template in plugin/template/, written only when missing, so
+ *   it is yours to edit and survives `prebuild --clean`), bundle id
+ *   `providerBundleIdentifier`, entitlements (packet-tunnel-provider, the app
+ *   group, the keychain group), embedded in the app, and a Podfile target that
+ *   links the `Culvert` pod (`culvertPod`: the requirement after the pod name).
  *
  * Android
  * - the `CulvertReactVpnService` service entry (BIND_VPN_SERVICE, the
@@ -26,8 +31,17 @@
  *
  * Every change is idempotent: running prebuild twice adds nothing twice.
  */
-const { AndroidConfig, WarningAggregator, createRunOncePlugin, withAndroidManifest, withEntitlementsPlist, withInfoPlist } =
-  require('@expo/config-plugins');
+const fs = require('fs');
+const path = require('path');
+const {
+  AndroidConfig,
+  WarningAggregator,
+  createRunOncePlugin,
+  withAndroidManifest,
+  withEntitlementsPlist,
+  withInfoPlist,
+  withPodfile,
+} = require('@expo/config-plugins');
 
 const pkg = require('../package.json');
 
@@ -48,24 +62,42 @@ const DEFAULT_LOCATION_TEXT = 'Your location permission lets the app read the na
  * @property {string} [appGroup] An app group shared with the extension, e.g. `group.com.example.app`.
  * @property {string} [keychainAccessGroup] Keychain group shared with the extension, without the
  *   team prefix, e.g. `com.example.app.shared`.
+ * @property {boolean} [packetTunnel] Create the Packet Tunnel extension target (default true; needs
+ *   `@bacons/apple-targets` installed in the app).
+ * @property {string} [packetTunnelName] Name of the extension target and of its folder under
+ *   `targets/` (default `CulvertTunnel`).
+ * @property {string} [culvertPod] Podfile requirement of the `Culvert` pod for the extension, after
+ *   `pod 'Culvert', ` (default the package version, e.g. `'0.1.0'`; a local checkout:
+ *   `:path => '../../..'`).
  */
 
 /**
  * Checks and fills in the options.
  * @param {unknown} raw
- * @returns {Required<Pick<CulvertPluginOptions, 'hotspot' | 'locationUsageDescription'>> & CulvertPluginOptions}
+ * @returns {Required<Pick<CulvertPluginOptions, 'hotspot' | 'locationUsageDescription' | 'packetTunnelName' | 'culvertPod'>> & CulvertPluginOptions}
  */
 function resolveOptions(raw) {
   /** @type {Record<string, unknown>} */
   const o = raw && typeof raw === 'object' ? /** @type {Record<string, unknown>} */ (raw) : {};
-  const known = ['hotspot', 'locationUsageDescription', 'providerBundleIdentifier', 'appGroup', 'keychainAccessGroup'];
+  const known = [
+    'hotspot',
+    'locationUsageDescription',
+    'providerBundleIdentifier',
+    'appGroup',
+    'keychainAccessGroup',
+    'packetTunnel',
+    'packetTunnelName',
+    'culvertPod',
+  ];
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) throw new Error(`react-native-culvert plugin: unknown option "${k}" (known: ${known.join(', ')})`);
   }
-  if (o.hotspot !== undefined && typeof o.hotspot !== 'boolean') {
-    throw new Error('react-native-culvert plugin: "hotspot" must be a boolean');
+  for (const k of ['hotspot', 'packetTunnel']) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') {
+      throw new Error(`react-native-culvert plugin: "${k}" must be a boolean`);
+    }
   }
-  for (const k of ['locationUsageDescription', 'providerBundleIdentifier', 'appGroup', 'keychainAccessGroup']) {
+  for (const k of ['locationUsageDescription', 'providerBundleIdentifier', 'appGroup', 'keychainAccessGroup', 'packetTunnelName', 'culvertPod']) {
     if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) {
       throw new Error(`react-native-culvert plugin: "${k}" must be a non-empty string`);
     }
@@ -73,12 +105,21 @@ function resolveOptions(raw) {
   if (typeof o.appGroup === 'string' && !o.appGroup.startsWith('group.')) {
     throw new Error('react-native-culvert plugin: "appGroup" must start with "group."');
   }
+  if (typeof o.packetTunnelName === 'string' && !/^[A-Za-z][A-Za-z0-9_]*$/.test(o.packetTunnelName)) {
+    throw new Error('react-native-culvert plugin: "packetTunnelName" must be letters, digits and _ (a target name)');
+  }
+  if (typeof o.culvertPod === 'string' && /[\n\r]/.test(o.culvertPod)) {
+    throw new Error('react-native-culvert plugin: "culvertPod" must be one line');
+  }
   return {
     hotspot: o.hotspot !== false,
     locationUsageDescription: typeof o.locationUsageDescription === 'string' ? o.locationUsageDescription : DEFAULT_LOCATION_TEXT,
     providerBundleIdentifier: typeof o.providerBundleIdentifier === 'string' ? o.providerBundleIdentifier : undefined,
     appGroup: typeof o.appGroup === 'string' ? o.appGroup : undefined,
     keychainAccessGroup: typeof o.keychainAccessGroup === 'string' ? o.keychainAccessGroup : undefined,
+    packetTunnel: typeof o.packetTunnel === 'boolean' ? o.packetTunnel : undefined,
+    packetTunnelName: typeof o.packetTunnelName === 'string' ? o.packetTunnelName : 'CulvertTunnel',
+    culvertPod: typeof o.culvertPod === 'string' ? o.culvertPod : `'${pkg.version}'`,
   };
 }
 
@@ -161,6 +202,103 @@ function setAndroidManifest(manifest, options) {
   return manifest;
 }
 
+/**
+ * The extension's entitlements: the Packet Tunnel provider, and the app group and keychain
+ * group it shares with the app.
+ * @param {ReturnType<typeof resolveOptions>} options
+ * @returns {Record<string, any>}
+ */
+function tunnelEntitlements(options) {
+  /** @type {Record<string, any>} */
+  const ent = { [NE_KEY]: ['packet-tunnel-provider'] };
+  if (options.appGroup) ent[APP_GROUPS_KEY] = [options.appGroup];
+  if (options.keychainAccessGroup) ent[KEYCHAIN_GROUPS_KEY] = [`$(AppIdentifierPrefix)${options.keychainAccessGroup}`];
+  return ent;
+}
+
+const PODFILE_MARK = '# react-native-culvert: Packet Tunnel extension';
+
+/**
+ * Adds (once) the Podfile target of the extension, linking only the Culvert engine.
+ * @param {string} contents
+ * @param {ReturnType<typeof resolveOptions>} options
+ * @returns {string}
+ */
+function addTunnelPodfileTarget(contents, options) {
+  if (contents.includes(PODFILE_MARK)) return contents;
+  return `${contents.trimEnd()}
+
+${PODFILE_MARK} (no React Native in it): the Culvert engine only.
+target '${options.packetTunnelName}' do
+  pod 'Culvert', ${options.culvertPod}
+end
+`;
+}
+
+/**
+ * Loads @bacons/apple-targets from the app (it is the app's dependency, not ours).
+ * @param {string} projectRoot
+ * @returns {{ withWidget: Function, withXcodeProjectBetaBaseMod: Function } | null}
+ */
+function loadAppleTargets(projectRoot) {
+  let base;
+  try {
+    base = path.dirname(require.resolve('@bacons/apple-targets/package.json', { paths: [projectRoot] }));
+  } catch {
+    return null;
+  }
+  return {
+    withWidget: require(path.join(base, 'build', 'with-widget')).default,
+    withXcodeProjectBetaBaseMod: require(path.join(base, 'build', 'with-bacons-xcode')).withXcodeProjectBetaBaseMod,
+  };
+}
+
+/**
+ * The Packet Tunnel extension target, by @bacons/apple-targets.
+ * @param {any} config
+ * @param {ReturnType<typeof resolveOptions>} options
+ */
+function withPacketTunnelTarget(config, options) {
+  const projectRoot = (config._internal && config._internal.projectRoot) || process.cwd();
+  const appleTargets = loadAppleTargets(projectRoot);
+  if (!appleTargets) {
+    if (options.packetTunnel === true) {
+      throw new Error('react-native-culvert plugin: "packetTunnel" needs @bacons/apple-targets in the app (npm install @bacons/apple-targets)');
+    }
+    WarningAggregator.addWarningIOS(
+      'react-native-culvert',
+      'Install @bacons/apple-targets to have the Packet Tunnel extension target created on prebuild ' +
+        '(or set "packetTunnel": false and add it yourself; see docs/react-native.md).',
+    );
+    return config;
+  }
+  const directory = path.join('targets', options.packetTunnelName);
+  const provider = options.providerBundleIdentifier ?? '.network-extension';
+  // Culvert's provider, written once: the folder is the app's source, outside ios/.
+  const dir = path.join(projectRoot, directory);
+  const dest = path.join(dir, 'PacketTunnelProvider.swift');
+  if (!fs.existsSync(dest)) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(__dirname, 'template', 'PacketTunnelProvider.swift'), dest);
+  }
+  config = appleTargets.withWidget(config, {
+    type: 'network-packet-tunnel',
+    name: options.packetTunnelName,
+    directory,
+    configPath: path.join(dir, 'expo-target.config.js'),
+    bundleIdentifier: provider,
+    deploymentTarget: '15.1',
+    entitlements: tunnelEntitlements(options),
+    appleTeamId: config.ios && config.ios.appleTeamId,
+  });
+  config = withPodfile(config, (c) => {
+    c.modResults.contents = addTunnelPodfileTarget(c.modResults.contents, options);
+    return c;
+  });
+  appleTargets.withXcodeProjectBetaBaseMod(config);
+  return config;
+}
+
 /** @type {import('@expo/config-plugins').ConfigPlugin<CulvertPluginOptions | void>} */
 const withCulvert = (config, rawOptions) => {
   const options = resolveOptions(rawOptions);
@@ -170,15 +308,9 @@ const withCulvert = (config, rawOptions) => {
   });
   config = withInfoPlist(config, (c) => {
     c.modResults = setInfoPlist(c.modResults, options, c.ios?.bundleIdentifier);
-    const provider = c.modResults.CulvertProviderBundleIdentifier ?? '<bundle id>.network-extension';
-    WarningAggregator.addWarningIOS(
-      'react-native-culvert',
-      `Add a Packet Tunnel extension target with bundle id ${provider} ` +
-        `(entitlement ${NE_KEY} = [packet-tunnel-provider], dependency on the Culvert pod), ` +
-        'using examples/react-native/ios/CulvertTunnel as its source; Expo does not create extension targets.',
-    );
     return c;
   });
+  if (options.packetTunnel !== false) config = withPacketTunnelTarget(config, options);
   config = withAndroidManifest(config, (c) => {
     c.modResults = setAndroidManifest(c.modResults, options);
     return c;
@@ -192,4 +324,6 @@ module.exports.setEntitlements = setEntitlements;
 module.exports.setInfoPlist = setInfoPlist;
 module.exports.setAndroidManifest = setAndroidManifest;
 module.exports.resolveOptions = resolveOptions;
+module.exports.tunnelEntitlements = tunnelEntitlements;
+module.exports.addTunnelPodfileTarget = addTunnelPodfileTarget;
 module.exports.SERVICE_NAME = SERVICE_NAME;

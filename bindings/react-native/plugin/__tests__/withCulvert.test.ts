@@ -94,6 +94,9 @@ describe('Expo config plugin', () => {
     [{ hotspot: 'yes' }, /must be a boolean/],
     [{ appGroup: 'com.example' }, /must start with "group."/],
     [{ providerBundleIdentifier: '' }, /non-empty string/],
+    [{ packetTunnel: 'yes' }, /"packetTunnel" must be a boolean/],
+    [{ packetTunnelName: 'My Tunnel' }, /target name/],
+    [{ culvertPod: "'1.0'\nsystem('x')" }, /one line/],
   ])('refuses options %p', (opts, message) => {
     expect(() => plugin.resolveOptions(opts)).toThrow(message);
   });
@@ -112,5 +115,28 @@ describe('Expo config plugin', () => {
     const out = await mods.android.manifest({ ...config, modResults: emptyManifest(), modRequest: { platform: 'android', modName: 'manifest', introspect: true } });
     const app = AndroidConfig.Manifest.getMainApplicationOrThrow(out.modResults);
     expect(app.service?.map((s) => s.$['android:name'])).toContain(plugin.SERVICE_NAME);
+  });
+
+  test('the extension shares the app group and keychain group and is a packet tunnel provider', () => {
+    const options = plugin.resolveOptions({ appGroup: 'group.com.example', keychainAccessGroup: 'com.example.shared' });
+    const app = plugin.setEntitlements({}, options);
+    const ext = plugin.tunnelEntitlements(options);
+    expect(ext['com.apple.developer.networking.networkextension']).toEqual(['packet-tunnel-provider']);
+    expect(ext['com.apple.security.application-groups']).toEqual(app['com.apple.security.application-groups']);
+    expect(ext['keychain-access-groups']).toEqual(app['keychain-access-groups']);
+    expect(ext).not.toHaveProperty('com.apple.developer.networking.HotspotConfiguration');
+  });
+
+  test('the Podfile gets the extension target linking the Culvert pod, once', () => {
+    const options = plugin.resolveOptions({ culvertPod: ":path => '../..'" });
+    const once = plugin.addTunnelPodfileTarget("target 'App' do\nend\n", options);
+    expect(once).toContain("target 'CulvertTunnel' do\n  pod 'Culvert', :path => '../..'\nend");
+    expect(plugin.addTunnelPodfileTarget(once, options)).toBe(once);
+    expect(plugin.addTunnelPodfileTarget('', plugin.resolveOptions({}))).toMatch(/pod 'Culvert', '\d+\.\d+\.\d+'/);
+  });
+
+  test('packetTunnel: true without @bacons/apple-targets in the app is an error, not a silent skip', () => {
+    const config = { name: 'demo', slug: 'demo', ios: { bundleIdentifier: 'com.example.demo' }, _internal: { projectRoot: '/nonexistent' } };
+    expect(() => plugin(config, { packetTunnel: true })).toThrow(/@bacons\/apple-targets/);
   });
 });
