@@ -96,7 +96,9 @@ ANDROID_JAR="$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar"
 JNA_JAR="$KOTLIN_JARS/jna-5.19.1.jar"
 TS_PY="${CULVERT_CACHE:-$HOME/.cache/culvert}/rn-ts-venv/bin/python"
 FFI_KT="${CULVERT_RN_FFI_KT:-$ROOT/build/bindings/kotlin/io/culvert/culvert_ffi.kt}"
-if [ ! -f "$FFI_KT" ] && [ -f "$ROOT/scripts/bindings.sh" ]; then
+# (Re)generate when missing or older than the FFI crate's or the core's sources.
+if [ -f "$ROOT/scripts/bindings.sh" ] && [ -z "${CULVERT_RN_FFI_KT:-}" ] &&
+    { [ ! -f "$FFI_KT" ] || [ -n "$(find "$ROOT/bindings/ffi" "$ROOT/core/src" -name '*.rs' -newer "$FFI_KT" -print -quit)" ]; }; then
     echo "generating the io.culvert Kotlin bindings (scripts/bindings.sh --kotlin-only)"
     (cd "$ROOT" && bash scripts/bindings.sh --kotlin-only) >"$work/bindings.log" 2>&1 || cat "$work/bindings.log"
 fi

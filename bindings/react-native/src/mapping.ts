@@ -365,6 +365,8 @@ export function mapStatus(raw: unknown): TunnelStatus {
     since: date(o.since),
     prepared: o.prepared === true,
     tunnelName: str(o.tunnelName),
+    alwaysOn: typeof o.alwaysOn === 'boolean' ? o.alwaysOn : null,
+    lockdown: typeof o.lockdown === 'boolean' ? o.lockdown : null,
   };
 }
 

@@ -165,6 +165,13 @@ export interface TunnelStatus {
   prepared: boolean;
   /** The tunnel name shown by the system, if one is configured. */
   tunnelName: string | null;
+  /**
+   * Android: whether the user made this app the always-on VPN (Settings → VPN);
+   * `null` where the platform does not say (iOS, older native modules).
+   */
+  alwaysOn: boolean | null;
+  /** Android: whether "Block connections without VPN" (lockdown) is on; `null` where unknown. */
+  lockdown: boolean | null;
 }
 
 /** Options of {@link prepare}. */

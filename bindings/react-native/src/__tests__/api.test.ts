@@ -273,7 +273,16 @@ describe('status and stats', () => {
       since: new Date(1700000000000),
       prepared: false,
       tunnelName: null,
+      alwaysOn: null,
+      lockdown: null,
     });
+  });
+
+  test('getStatus carries the Android always-on and lockdown state; anything but a boolean is unknown', async () => {
+    fake.getStatus.mockResolvedValue({ state: 'connected', prepared: true, alwaysOn: true, lockdown: false });
+    await expect(Culvert.getStatus()).resolves.toMatchObject({ alwaysOn: true, lockdown: false });
+    fake.getStatus.mockResolvedValue({ state: 'connected', prepared: true, alwaysOn: 'yes', lockdown: 1 });
+    await expect(Culvert.getStatus()).resolves.toMatchObject({ alwaysOn: null, lockdown: null });
   });
 
   test('getStatus feeds the state machine', async () => {
