@@ -220,6 +220,8 @@ export function watchStats(
 type Listener<K extends keyof CulvertEventMap> = (event: CulvertEventMap[K]) => void;
 
 const handshakeListeners = new Set<Listener<'handshake'>>();
+
+const statsListeners = new Set<Listener<'stats'>>();
 let nativeSubs: Array<{ remove(): void }> = [];
 let machineUnsub: (() => void) | null = null;
 const stateListeners = new Set<Listener<'stateChanged'>>();
@@ -248,6 +250,15 @@ function ensureNativeSubscriptions(): void {
       if (!ev) return;
       for (const l of [...handshakeListeners]) l(ev);
     }),
+    em.addListener(NATIVE_EVENTS.stats, (raw: unknown) => {
+      let ev: TunnelStats;
+      try {
+        ev = mapStats(raw, now);
+      } catch {
+        return; // a malformed push is dropped; getStats() reports protocol errors
+      }
+      for (const l of [...statsListeners]) l(ev);
+    }),
   ];
   machineUnsub = machine.subscribe((ev) => {
     for (const l of [...stateListeners]) l(ev);
@@ -255,7 +266,7 @@ function ensureNativeSubscriptions(): void {
 }
 
 function releaseNativeSubscriptionsIfUnused(): void {
-  if (stateListeners.size > 0 || handshakeListeners.size > 0) return;
+  if (stateListeners.size > 0 || handshakeListeners.size > 0 || statsListeners.size > 0) return;
   for (const s of nativeSubs) s.remove();
   nativeSubs = [];
   machineUnsub?.();
@@ -267,7 +278,9 @@ function releaseNativeSubscriptionsIfUnused(): void {
  * - `stateChanged` — `{ state, previous, reason, nativeReason, message, at }`
  *   (`connecting`, `connected`, `reasserting`, `disconnecting`, `disconnected`
  *   with a reason such as `userRequested` or `permissionRevoked`);
- * - `handshake` — `{ type: 'completed', peer, at }` or `{ type: 'failing', peer, attempts, at }`.
+ * - `handshake` — `{ type: 'completed', peer, at }` or `{ type: 'failing', peer, attempts, at }`;
+ * - `stats` — a {@link TunnelStats} snapshot pushed by the native side (Android:
+ *   after each handshake event); poll {@link getStats} or {@link watchStats} elsewhere.
  *
  * The state events come from a state machine that also reflects the app's own
  * `connect`/`disconnect` calls at once and drops stale native reports.
@@ -277,6 +290,7 @@ export function addListener<K extends keyof CulvertEventMap>(event: K, listener:
   let set: Set<Listener<K>>;
   if (event === 'stateChanged') set = stateListeners as unknown as Set<Listener<K>>;
   else if (event === 'handshake') set = handshakeListeners as unknown as Set<Listener<K>>;
+  else if (event === 'stats') set = statsListeners as unknown as Set<Listener<K>>;
   else throw new CulvertError('INVALID_ARGUMENT', `unknown event "${String(event)}"`);
   ensureNativeSubscriptions();
   set.add(listener);

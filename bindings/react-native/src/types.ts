@@ -276,6 +276,8 @@ export type HandshakeEvent =
 export interface CulvertEventMap {
   stateChanged: StateChangedEvent;
   handshake: HandshakeEvent;
+  /** Per-peer statistics pushed by the native side (Android, after handshake events). */
+  stats: TunnelStats;
 }
 
 /** Returned by `addListener`; call `remove()` to stop listening. */

@@ -98,11 +98,11 @@ export function checkConnectOptions(options: unknown): ConnectOptions {
   for (const k of ['onDemand', 'includeAllNetworks', 'excludeLocalNetworks', 'enforceRoutes', 'excludePrivate', 'allowBypass', 'metered']) {
     checkOptionalBool(options, k, what);
   }
-  const routes = (options as Record<string, unknown>).excludedRoutes;
+  const routes = (options).excludedRoutes;
   if (routes !== undefined && (!Array.isArray(routes) || routes.some((r) => typeof r !== 'string'))) {
     throw invalidArgument('options.excludedRoutes must be an array of CIDR strings such as 192.0.2.0/24');
   }
-  const mtu = (options as Record<string, unknown>).defaultMtu;
+  const mtu = (options).defaultMtu;
   if (mtu !== undefined && (typeof mtu !== 'number' || !Number.isInteger(mtu) || mtu < 576 || mtu > 65535)) {
     throw invalidArgument('options.defaultMtu must be an integer from 576 to 65535');
   }

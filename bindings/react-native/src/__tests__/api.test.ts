@@ -262,6 +262,19 @@ describe('connect / disconnect', () => {
   });
 });
 
+describe('stats events', () => {
+  test('a native CulvertStats push reaches stats listeners as TunnelStats; a malformed one is dropped', () => {
+    const seen: unknown[] = [];
+    const sub = Culvert.addListener('stats', (s) => seen.push(s));
+    emit('CulvertStats', { listenPort: 51820, collectedAt: 1700000000000, peers: [{ publicKey: KEY_B, rxBytes: 10, txBytes: 20, lastHandshake: 1700000000000 }] });
+    emit('CulvertStats', { peers: [{ rxBytes: 1 }] }); // no publicKey: dropped, not thrown
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ listenPort: 51820, peers: [{ publicKey: KEY_B, rxBytes: 10, txBytes: 20 }] });
+    sub.remove();
+    expect(listenerCount('CulvertStats')).toBe(0);
+  });
+});
+
 describe('status and stats', () => {
   test('getStatus maps state, reason and dates', async () => {
     fake.getStatus.mockResolvedValue({ state: 'invalid', reason: 'configurationRemoved', since: 1700000000000, prepared: false, tunnelName: null });
