@@ -91,7 +91,14 @@ public enum TunnelConfigurationStore {
             query[kSecAttrAccessible] = kSecAttrAccessibleAfterFirstUnlock
             if let group = accessGroup { query[kSecAttrAccessGroup] = group }
         case let .systemExtension(paths):
+            // `kSecAttrAccess`, `SecAccess` and `SecTrustedApplication` exist only in
+            // the macOS SDK: naming them outside `os(macOS)` breaks the iOS build.
+            #if os(macOS)
             query[kSecAttrAccess] = try systemExtensionAccess(label: label, trustedApplicationPaths: paths)
+            #else
+            _ = paths
+            throw StoreError.accessListFailed(errSecUnimplementedStatus)
+            #endif
         }
         var result: CFTypeRef?
         let status = SecItemAdd(query as CFDictionary, &result)
@@ -133,9 +140,12 @@ public enum TunnelConfigurationStore {
         _ = SecItemDelete(query as CFDictionary)
     }
 
+    #if os(macOS)
     /// The access list of a system extension's item (macOS only; review-only here).
-    private static func systemExtensionAccess(label: String, trustedApplicationPaths: [String]) throws -> Any {
-        #if os(macOS)
+    /// `SecTrustedApplicationCreateFromPath` and `SecAccessCreate` are deprecated
+    /// (macOS 10.15 and 10.10) but remain the only way to give a file-based keychain
+    /// item an access list; expect two deprecation warnings on macOS.
+    private static func systemExtensionAccess(label: String, trustedApplicationPaths: [String]) throws -> SecAccess {
         var trusted: [SecTrustedApplication] = []
         for path in trustedApplicationPaths {
             var application: SecTrustedApplication?
@@ -147,10 +157,8 @@ public enum TunnelConfigurationStore {
         let status = SecAccessCreate(label as CFString, trusted as CFArray, &access)
         guard status == errSecSuccess, let access = access else { throw StoreError.accessListFailed(status) }
         return access
-        #else
-        throw StoreError.accessListFailed(errSecUnimplementedStatus)
-        #endif
     }
+    #endif
 
     /// `errSecUnimplemented`.
     static let errSecUnimplementedStatus: OSStatus = -4
@@ -251,11 +259,13 @@ public enum TunnelManagerInstaller {
     /// Sets the leak-protection switches on `proto`.
     /// Options the running OS does not have are left alone (`LeakProtection.availability`).
     public static func apply(_ protection: LeakProtection, to proto: NETunnelProviderProtocol) {
+        // includeAllNetworks (iOS 14.0/macOS 10.15), excludeLocalNetworks and
+        // enforceRoutes (iOS 14.2/macOS 10.15, 11.0) predate the package minimum
+        // (iOS 15, macOS 12): an `#available` for them would only draw an
+        // "unnecessary check" warning on Apple platforms.
         proto.includeAllNetworks = protection.includeAllNetworks
         proto.excludeLocalNetworks = protection.excludeLocalNetworks
-        if #available(iOS 14.2, macOS 11.0, *) {
-            proto.enforceRoutes = protection.enforceRoutes
-        }
+        proto.enforceRoutes = protection.enforceRoutes
         if #available(iOS 16.4, macOS 13.3, *) {
             proto.excludeAPNs = protection.excludeAPNs
             proto.excludeCellularServices = protection.excludeCellularServices

@@ -26,10 +26,10 @@ public typealias CFArray = [Any]
 public final class SecIdentity: @unchecked Sendable {}
 /// `SecCertificate`.
 public final class SecCertificate: @unchecked Sendable {}
-/// `SecAccess` (macOS file-based keychain access lists).
-public final class SecAccess: @unchecked Sendable {}
-/// `SecTrustedApplication` (macOS).
-public final class SecTrustedApplication: @unchecked Sendable {}
+// `SecAccess`, `SecTrustedApplication` and `kSecAttrAccess` are deliberately
+// absent: Apple declares them for macOS only, so Culvert may name them only
+// under `#if os(macOS)`, which is never compiled here. Leaving them out makes
+// any use outside that branch fail this build, as it fails the iOS build.
 
 public let errSecSuccess: OSStatus = 0
 public let errSecItemNotFound: OSStatus = -25300
@@ -46,8 +46,6 @@ public let kSecAttrAccessible = CFString("kSecAttrAccessible")
 public let kSecAttrAccessibleAfterFirstUnlock = CFString("kSecAttrAccessibleAfterFirstUnlock")
 public let kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly = CFString("kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly")
 public let kSecAttrSynchronizable = CFString("kSecAttrSynchronizable")
-/// `kSecAttrAccess` (macOS file-based keychain only).
-public let kSecAttrAccess = CFString("kSecAttrAccess")
 public let kSecValueData = CFString("kSecValueData")
 public let kSecValuePersistentRef = CFString("kSecValuePersistentRef")
 public let kSecReturnData = CFString("kSecReturnData")
