@@ -1,8 +1,10 @@
 // Stand-in for the NetworkExtension API Culvert uses. Transcribed from
 // developer.apple.com/documentation/networkextension: class hierarchy,
 // initializers, optionality and availability as documented. Completion blocks
-// the system calls on its own threads are `@Sendable` here (stricter than or
-// equal to the SDK). Compile check only: nothing here behaves like iOS.
+// are `@Sendable` exactly where Apple's Swift declarations say so (startTunnel,
+// stopTunnel, handleAppMessage, setTunnelNetworkSettings, readPackets) and not
+// elsewhere (sendProviderMessage). Read-only properties are `let`.
+// Compile check only: nothing here behaves like iOS.
 import Foundation
 import Security
 
@@ -12,8 +14,8 @@ import Security
 open class NETunnelNetworkSettings: NSObject {
     /// `init(tunnelRemoteAddress:)`.
     public init(tunnelRemoteAddress address: String) { tunnelRemoteAddress = address }
-    /// `tunnelRemoteAddress`.
-    open var tunnelRemoteAddress: String
+    /// `tunnelRemoteAddress` (read-only).
+    public let tunnelRemoteAddress: String
     /// `dnsSettings`.
     open var dnsSettings: NEDNSSettings?
 }
@@ -37,10 +39,10 @@ open class NEIPv4Settings: NSObject {
         self.addresses = addresses
         self.subnetMasks = subnetMasks
     }
-    /// `addresses`.
-    open var addresses: [String]
-    /// `subnetMasks`.
-    open var subnetMasks: [String]
+    /// `addresses` (read-only).
+    public let addresses: [String]
+    /// `subnetMasks` (read-only).
+    public let subnetMasks: [String]
     /// `includedRoutes`.
     open var includedRoutes: [NEIPv4Route]?
     /// `excludedRoutes`.
@@ -54,10 +56,10 @@ open class NEIPv6Settings: NSObject {
         self.addresses = addresses
         self.networkPrefixLengths = networkPrefixLengths
     }
-    /// `addresses`.
-    open var addresses: [String]
-    /// `networkPrefixLengths`.
-    open var networkPrefixLengths: [NSNumber]
+    /// `addresses` (read-only).
+    public let addresses: [String]
+    /// `networkPrefixLengths` (read-only).
+    public let networkPrefixLengths: [NSNumber]
     /// `includedRoutes`.
     open var includedRoutes: [NEIPv6Route]?
     /// `excludedRoutes`.
@@ -71,10 +73,10 @@ open class NEIPv4Route: NSObject {
         destinationAddress = address
         destinationSubnetMask = subnetMask
     }
-    /// `destinationAddress`.
-    open var destinationAddress: String
-    /// `destinationSubnetMask`.
-    open var destinationSubnetMask: String
+    /// `destinationAddress` (read-only).
+    public let destinationAddress: String
+    /// `destinationSubnetMask` (read-only).
+    public let destinationSubnetMask: String
     /// `gatewayAddress`.
     open var gatewayAddress: String?
     /// `default()`.
@@ -88,10 +90,10 @@ open class NEIPv6Route: NSObject {
         destinationAddress = address
         destinationNetworkPrefixLength = networkPrefixLength
     }
-    /// `destinationAddress`.
-    open var destinationAddress: String
-    /// `destinationNetworkPrefixLength`.
-    open var destinationNetworkPrefixLength: NSNumber
+    /// `destinationAddress` (read-only).
+    public let destinationAddress: String
+    /// `destinationNetworkPrefixLength` (read-only).
+    public let destinationNetworkPrefixLength: NSNumber
     /// `gatewayAddress`.
     open var gatewayAddress: String?
     /// `default()`.
@@ -102,8 +104,8 @@ open class NEIPv6Route: NSObject {
 open class NEDNSSettings: NSObject {
     /// `init(servers:)`.
     public init(servers: [String]) { self.servers = servers }
-    /// `servers`.
-    open var servers: [String]
+    /// `servers` (read-only).
+    public let servers: [String]
     /// `searchDomains`.
     open var searchDomains: [String]?
     /// `domainName`.
@@ -252,8 +254,11 @@ open class NEVPNConnection: NSObject {
 
 /// `NETunnelProviderSession`.
 open class NETunnelProviderSession: NEVPNConnection {
-    /// `sendProviderMessage(_:responseHandler:)`.
-    open func sendProviderMessage(_ messageData: Data, responseHandler: (@Sendable (Data?) -> Void)? = nil) throws {}
+    /// `sendProviderMessage(_:responseHandler:)`. Apple does **not** mark the
+    /// handler `@Sendable`: a closure written in `@MainActor` code is inferred
+    /// main-actor isolated and, called on NetworkExtension's queue, traps at run
+    /// time under Swift 6. Callers write `{ @Sendable ... }` (see the example app).
+    open func sendProviderMessage(_ messageData: Data, responseHandler: ((Data?) -> Void)? = nil) throws {}
 }
 
 /// `NEVPNManager`.
@@ -343,8 +348,8 @@ open class NEHotspotHS20Settings: NSObject {
         self.domainName = domainName
         self.isRoamingEnabled = roamingEnabled
     }
-    /// `domainName`.
-    open var domainName: String
+    /// `domainName` (read-only).
+    public let domainName: String
     /// `isRoamingEnabled`.
     open var isRoamingEnabled: Bool
     /// `roamingConsortiumOIs`.
@@ -359,23 +364,23 @@ open class NEHotspotHS20Settings: NSObject {
 @available(iOS 11.0, *) @available(macOS, unavailable)
 open class NEHotspotConfiguration: NSObject {
     /// `init(ssid:)`.
-    public init(ssid SSID: String) { self.ssid = SSID }
+    public init(ssid SSID: String) { self.ssid = SSID; ssidPrefix = "" }
     /// `init(ssid:passphrase:isWEP:)`.
-    public init(ssid SSID: String, passphrase: String, isWEP: Bool) { self.ssid = SSID }
+    public init(ssid SSID: String, passphrase: String, isWEP: Bool) { self.ssid = SSID; ssidPrefix = "" }
     /// `init(ssid:eapSettings:)`.
-    public init(ssid SSID: String, eapSettings: NEHotspotEAPSettings) { self.ssid = SSID }
+    public init(ssid SSID: String, eapSettings: NEHotspotEAPSettings) { self.ssid = SSID; ssidPrefix = "" }
     /// `init(hs20Settings:eapSettings:)`.
-    public init(hs20Settings: NEHotspotHS20Settings, eapSettings: NEHotspotEAPSettings) { ssid = "" }
+    public init(hs20Settings: NEHotspotHS20Settings, eapSettings: NEHotspotEAPSettings) { ssid = ""; ssidPrefix = "" }
     /// `init(ssidPrefix:)` (iOS 13+).
     @available(iOS 13.0, *)
     public init(ssidPrefix SSIDPrefix: String) { ssid = ""; self.ssidPrefix = SSIDPrefix }
     /// `init(ssidPrefix:passphrase:isWEP:)` (iOS 13+).
     @available(iOS 13.0, *)
     public init(ssidPrefix SSIDPrefix: String, passphrase: String, isWEP: Bool) { ssid = ""; self.ssidPrefix = SSIDPrefix }
-    /// `ssid`.
-    open var ssid: String
-    /// `ssidPrefix` (iOS 13+).
-    open var ssidPrefix: String = ""
+    /// `ssid` (read-only).
+    public let ssid: String
+    /// `ssidPrefix` (iOS 13+, read-only).
+    public let ssidPrefix: String
     /// `joinOnce`.
     open var joinOnce: Bool = false
     /// `lifeTimeInDays`.
