@@ -2,7 +2,10 @@
 // protection, on-demand rules), starts and stops it, and shows the extension's
 // statistics through an app message.
 import Culvert
-import NetworkExtension
+// NETunnelProviderManager is not Sendable: without @preconcurrency, Swift 6 rejects
+// handing the @MainActor model's manager to Culvert's nonisolated async installer
+// (and getting it back from install).
+@preconcurrency import NetworkExtension
 import SwiftUI
 
 @main
@@ -58,12 +61,14 @@ final class TunnelModel: ObservableObject {
     /// Asks the extension for statistics; it answers from its cache at once.
     func refreshStats() {
         guard let session = manager?.connection as? NETunnelProviderSession else { return }
-        try? session.sendProviderMessage(AppMessageRequest.stats.encoded()) { [weak self] data in
+        // The reply comes on a NetworkExtension queue, not the main thread: the
+        // handler is explicitly @Sendable (nonisolated). Without it, Swift 6 infers
+        // it @MainActor from this method and traps at run time when it is called.
+        try? session.sendProviderMessage(AppMessageRequest.stats.encoded()) { @Sendable [weak self] data in
             guard let data = data, let reply = try? AppMessageReply.decode(data) else { return }
             let peers = reply.stats?.peers.map { "\($0.endpoint ?? "?") rx \($0.rxBytes) tx \($0.txBytes)" } ?? []
-            Task { @MainActor in
-                self?.statsLine = "\(reply.tunnelState ?? reply.adapterState.rawValue): " + peers.joined(separator: "; ")
-            }
+            let line = "\(reply.tunnelState ?? reply.adapterState.rawValue): " + peers.joined(separator: "; ")
+            Task { @MainActor [weak self] in self?.statsLine = line }
         }
     }
 
