@@ -227,8 +227,8 @@ drill_hostile_flood() {
 }
 
 # Bursts of handshake initiations with a valid MAC1 (anyone who knows the public key
-# can make them). From one source: Culvert's per-source limit drops all but a few
-# before any crypto. From 40 sources: boringtun's global limiter is exceeded and
+# can make them). From one source: all but a few stop before any Diffie-Hellman —
+# at Culvert's per-source limit, or (past 100/s, MAC2 missing) with a cookie reply. From 40 sources: boringtun's global limiter is exceeded and
 # Culvert answers with cookie replies instead of doing Diffie-Hellman. The tunnel
 # keeps working throughout.
 drill_handshake_burst_cookies() {
@@ -237,8 +237,14 @@ drill_handshake_burst_cookies() {
     local out limited
     out=$(NN_CMD_TIMEOUT=30 nn_exec B python3 "$DRILLS_DIR/flood.py" initiations "$OUTER4_A" $PORT_A 500 "$PUB_A") ||
         fail "initiation burst: $out"
+    # MAC1 is checked first; past 100/s boringtun's limiter wants MAC2 (a cookie
+    # reply), and only what passes is charged to the per-source bucket (issue 12
+    # item 1). Either way, at most a handful reach Diffie-Hellman.
+    local cookied
     limited=$(grep -c 'over the per-source limit' "$(culvert_log)" || true)
-    [ "$limited" -ge 400 ] || fail "only $limited of 500 initiations from one source hit the per-source limit ($out)"
+    cookied=$(grep -c 'under load: cookie reply' "$(culvert_log)" || true)
+    [ "$limited" -ge 1 ] && [ $((limited + cookied)) -ge 400 ] ||
+        fail "only $limited (per-source limit) + $cookied (cookie replies) of 500 initiations from one source were stopped before DH ($out)"
     step "2000 initiations from 40 source addresses"
     local i sources=""
     for i in $(seq 10 49); do
@@ -253,7 +259,7 @@ drill_handshake_burst_cookies() {
     assert_culvert_alive
     wait_for 5 nn_ping A "$INNER4_B" || fail "tunnel dead after the bursts"
     [ "$(error_lines)" -eq 0 ] || fail "ERROR lines in Culvert's log"
-    echo "RESULT one source: ${limited} of 500 initiations dropped by the per-source limit; 40 sources: ${cookies} cookie replies to 2000 initiations (${out}); tunnel unaffected"
+    echo "RESULT one source: of 500 initiations ${limited} dropped by the per-source limit and ${cookied} answered with a cookie; 40 sources: ${cookies} cookie replies to 2000 initiations (${out}); tunnel unaffected"
 }
 
 # Endpoint DNS: the endpoint's host name does not resolve at start (hosts file of A's
