@@ -150,7 +150,8 @@ object TunnelHandle {
                 TunnelState.SLEEPING -> Phase.SLEEPING
                 TunnelState.STOPPED -> null // the service reports STOPPED when it has cleaned up
             }
-            if (phase != null) phase(phase)
+            // A tunnel state change keeps the last failure (e.g. of an update()) visible.
+            if (phase != null) phase(phase, state.value.error)
         }
         for (l in listeners) safely { l.onEvent(event) }
     }
