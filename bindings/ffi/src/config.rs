@@ -308,7 +308,9 @@ impl TunnelConfig {
     /// The config as wg-quick text (round-trips through [`TunnelConfig::parse`]).
     /// Contains the private and preshared keys: store it as a secret.
     pub fn to_wg_quick(&self) -> String {
-        core_config::write(&self.inner)
+        // The app asked for the text: this copy leaves the zeroizing buffer for
+        // the FFI (it is freed once lowered into the foreign string).
+        String::clone(&core_config::write(&self.inner))
     }
 
     /// The `[Interface]` section, without the private key.

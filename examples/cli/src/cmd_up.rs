@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
 
 /// Arguments of `culvert up`.
 #[derive(Args)]
@@ -89,7 +90,7 @@ fn io_error(err: RuntimeError) -> UapiError {
 }
 
 impl uapi::Device for HostDevice {
-    fn get(&self) -> Result<String, UapiError> {
+    fn get(&self) -> Result<Zeroizing<String>, UapiError> {
         let stats = self.tunnel.stats().map_err(io_error)?;
         let status = DeviceStatus {
             listen_port: stats.listen_port,
@@ -109,7 +110,7 @@ impl uapi::Device for HostDevice {
         Ok(uapi::format_get(&cfg, &status))
     }
 
-    fn set(&self, lines: &[String]) -> Result<(), UapiError> {
+    fn set(&self, lines: &[&str]) -> Result<(), UapiError> {
         let mut cfg = self.config.lock().unwrap_or_else(|e| e.into_inner());
         let new = uapi::apply_set(&cfg, lines)?;
         if new.interface.fwmark != cfg.interface.fwmark {
@@ -222,8 +223,9 @@ fn link_exists(name: &str) -> bool {
 pub fn run(args: UpArgs) -> u8 {
     crate::logger::init(log::LevelFilter::Info);
     let file = args.file.display().to_string();
+    // The file holds the private key: its bytes live in a zeroizing buffer.
     let bytes = match std::fs::read(&args.file) {
-        Ok(b) => b,
+        Ok(b) => Zeroizing::new(b),
         Err(err) => {
             eprintln!("culvert up: cannot read {file}: {err}");
             return 2;

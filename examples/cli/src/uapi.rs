@@ -9,19 +9,36 @@
 //!
 //! [`format_get`] and [`apply_set`] are pure (a `set` applies to a copy of the
 //! [`Config`]); [`UapiServer`] moves the bytes.
+//!
+//! Hardening (issue 12, item 16): the socket is created under umask 077 (never
+//! reachable by others, not even between bind and chmod); a line longer than
+//! [`MAX_LINE`] or a request larger than [`MAX_REQUEST`] is refused; a client
+//! has [`REQUEST_DEADLINE`] for each whole request, however it trickles its
+//! bytes, so a slow client cannot hold the (sequential) server; the server
+//! thread sleeps in `accept` with no timer while nobody connects; no input line
+//! is ever logged (key names only). Requests and answers (they carry the
+//! private key) live in zeroizing buffers.
 
 use culvert_core::config::{
     Config, Endpoint, EndpointHost, Peer, PresharedKey, PrivateKey, PublicKey,
 };
 use ipnetwork::IpNetwork;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use zeroize::Zeroizing;
+
+/// The longest line accepted (a `wg` line is under 100 bytes).
+pub const MAX_LINE: usize = 4096;
+/// The largest request accepted, in bytes (about 30,000 `allowed_ip` lines).
+pub const MAX_REQUEST: usize = 1024 * 1024;
+/// How long a client may take to send one whole request.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 
 /// Where wireguard-go and `wg` keep the sockets (shared by all network namespaces).
 pub const SOCKET_DIR: &str = "/var/run/wireguard";
@@ -32,6 +49,8 @@ pub const EINVAL: i32 = libc::EINVAL;
 pub const EPROTO: i32 = libc::EPROTO;
 /// `EIO`: the tunnel refused or failed to apply a valid request.
 pub const EIO: i32 = libc::EIO;
+/// `EMSGSIZE`: a line or the request is too long.
+pub const EMSGSIZE: i32 = libc::EMSGSIZE;
 
 /// A failed request: the errno sent back and a message for the log (never a key).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,25 +94,54 @@ pub struct DeviceStatus {
     pub peers: Vec<PeerStatus>,
 }
 
+#[cfg(test)]
 fn hex(bytes: &[u8; 32]) -> String {
     let mut s = String::with_capacity(64);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
+    push_hex(&mut s, bytes);
     s
 }
 
-fn parse_hex32(value: &str) -> Result<[u8; 32], UapiError> {
+/// Appends `bytes` as lowercase hex, one character at a time (no temporary).
+fn push_hex(out: &mut String, bytes: &[u8; 32]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+}
+
+/// A 32-byte key from 64 hex characters, in a zeroizing buffer.
+fn parse_hex32(value: &str) -> Result<Zeroizing<[u8; 32]>, UapiError> {
     let v = value.as_bytes();
     if v.len() != 64 {
         return Err(UapiError::invalid("a key must be 64 hex characters"));
     }
-    let mut out = [0u8; 32];
+    let nibble = |c: u8| -> Result<u8, UapiError> {
+        match c {
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'a'..=b'f' => Ok(c - b'a' + 10),
+            b'A'..=b'F' => Ok(c - b'A' + 10),
+            _ => Err(UapiError::invalid("key is not hex")),
+        }
+    };
+    let mut out = Zeroizing::new([0u8; 32]);
     for (i, pair) in v.chunks(2).enumerate() {
-        let s = std::str::from_utf8(pair).map_err(|_| UapiError::invalid("key is not hex"))?;
-        out[i] = u8::from_str_radix(s, 16).map_err(|_| UapiError::invalid("key is not hex"))?;
+        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
     }
     Ok(out)
+}
+
+/// A key name from the input, fit for the log: only if it looks like a key name
+/// (lowercase letters and `_`, at most 32), so no value is ever logged.
+fn loggable_key(key: &str) -> &str {
+    if !key.is_empty()
+        && key.len() <= 32
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    {
+        key
+    } else {
+        "(not a key name)"
+    }
 }
 
 fn config_endpoint(endpoint: &Option<Endpoint>) -> Option<SocketAddr> {
@@ -106,14 +154,30 @@ fn config_endpoint(endpoint: &Option<Endpoint>) -> Option<SocketAddr> {
     }
 }
 
-/// The answer to `get=1`, including the closing `errno=0` and empty line.
-pub fn format_get(config: &Config, status: &DeviceStatus) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "private_key={}",
-        hex(config.interface.private_key.as_bytes())
-    );
+/// The answer to `get=1`, including the closing `errno=0` and empty line. It
+/// carries the private and preshared keys: a zeroizing string, allocated once at
+/// its final size (no reallocation leaves a copy behind).
+pub fn format_get(config: &Config, status: &DeviceStatus) -> Zeroizing<String> {
+    // The same text with zero keys has the same length.
+    let mut sizing = String::new();
+    write_get(&mut sizing, config, status, false);
+    let mut out = Zeroizing::new(String::with_capacity(sizing.len()));
+    write_get(&mut out, config, status, true);
+    debug_assert_eq!(out.len(), sizing.len());
+    out
+}
+
+fn write_get(out: &mut String, config: &Config, status: &DeviceStatus, secrets: bool) {
+    let key = |out: &mut String, bytes: &[u8; 32]| {
+        if secrets {
+            push_hex(out, bytes);
+        } else {
+            push_hex(out, &[0; 32]);
+        }
+    };
+    out.push_str("private_key=");
+    key(out, config.interface.private_key.as_bytes());
+    out.push('\n');
     let _ = writeln!(out, "listen_port={}", status.listen_port);
     if let Some(mark) = config.interface.fwmark.filter(|m| *m != 0) {
         let _ = writeln!(out, "fwmark={mark}");
@@ -123,13 +187,14 @@ pub fn format_get(config: &Config, status: &DeviceStatus) -> String {
             .peers
             .iter()
             .find(|p| p.public_key == peer.public_key);
-        let _ = writeln!(out, "public_key={}", hex(peer.public_key.as_bytes()));
-        let psk = peer
-            .preshared_key
-            .as_ref()
-            .map(|k| *k.as_bytes())
-            .unwrap_or([0; 32]);
-        let _ = writeln!(out, "preshared_key={}", hex(&psk));
+        out.push_str("public_key=");
+        push_hex(out, peer.public_key.as_bytes());
+        out.push_str("\npreshared_key=");
+        match &peer.preshared_key {
+            Some(psk) => key(out, psk.as_bytes()),
+            None => push_hex(out, &[0; 32]),
+        }
+        out.push('\n');
         let _ = writeln!(out, "protocol_version=1");
         if let Some(ep) = live
             .and_then(|l| l.endpoint)
@@ -155,7 +220,6 @@ pub fn format_get(config: &Config, status: &DeviceStatus) -> String {
         }
     }
     out.push_str("errno=0\n\n");
-    out
 }
 
 fn parse_bool(key: &str, value: &str) -> Result<bool, UapiError> {
@@ -185,7 +249,7 @@ enum Current {
 /// Applies the keys of a `set=1` request (the lines after `set=1`, without the
 /// closing empty line) to a copy of `config`. The whole request is rejected on
 /// the first invalid line: nothing of it is applied.
-pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError> {
+pub fn apply_set(config: &Config, lines: &[&str]) -> Result<Config, UapiError> {
     let mut cfg = config.clone();
     let mut current = Current::None;
     for line in lines {
@@ -193,7 +257,7 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
             .split_once('=')
             .ok_or_else(|| UapiError::invalid("a line without '='"))?;
         if key == "public_key" {
-            let pk = PublicKey::from_bytes(parse_hex32(value)?);
+            let pk = PublicKey::from_bytes(*parse_hex32(value)?);
             let exists = cfg.peers.iter().any(|p| p.public_key == pk);
             if !exists {
                 cfg.peers.push(Peer {
@@ -214,12 +278,12 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
             Current::None => match key {
                 "private_key" => {
                     let bytes = parse_hex32(value)?;
-                    if bytes == [0; 32] {
+                    if *bytes == [0; 32] {
                         return Err(UapiError::invalid(
                             "private_key: removing the private key is not supported",
                         ));
                     }
-                    cfg.interface.private_key = PrivateKey::from_bytes(bytes);
+                    cfg.interface.private_key = PrivateKey::from_bytes(*bytes);
                 }
                 "listen_port" => {
                     let port: u16 = parse_num(key, value)?;
@@ -234,7 +298,12 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
                         cfg.peers.clear();
                     }
                 }
-                _ => return Err(UapiError::invalid(format!("unknown interface key {key:?}"))),
+                _ => {
+                    return Err(UapiError::invalid(format!(
+                        "unknown interface key {:?}",
+                        loggable_key(key)
+                    )))
+                }
             },
             Current::Ignored => match key {
                 "remove"
@@ -245,7 +314,12 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
                 | "replace_allowed_ips"
                 | "allowed_ip"
                 | "protocol_version" => {}
-                _ => return Err(UapiError::invalid(format!("unknown peer key {key:?}"))),
+                _ => {
+                    return Err(UapiError::invalid(format!(
+                        "unknown peer key {:?}",
+                        loggable_key(key)
+                    )))
+                }
             },
             Current::Peer { key: pk, created } => {
                 let pk = *pk;
@@ -271,7 +345,7 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
                     "preshared_key" => {
                         let bytes = parse_hex32(value)?;
                         cfg.peers[idx].preshared_key =
-                            (bytes != [0; 32]).then(|| PresharedKey::from_bytes(bytes));
+                            (*bytes != [0; 32]).then(|| PresharedKey::from_bytes(*bytes));
                     }
                     "endpoint" => {
                         let addr: SocketAddr = value.parse().map_err(|_| {
@@ -320,7 +394,12 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
                             ));
                         }
                     }
-                    _ => return Err(UapiError::invalid(format!("unknown peer key {key:?}"))),
+                    _ => {
+                        return Err(UapiError::invalid(format!(
+                            "unknown peer key {:?}",
+                            loggable_key(key)
+                        )))
+                    }
                 }
             }
         }
@@ -331,9 +410,9 @@ pub fn apply_set(config: &Config, lines: &[String]) -> Result<Config, UapiError>
 /// What the socket server asks of the running tunnel.
 pub trait Device: Send + Sync {
     /// The full answer to `get=1` (see [`format_get`]).
-    fn get(&self) -> Result<String, UapiError>;
-    /// Applies a `set=1` request's lines.
-    fn set(&self, lines: &[String]) -> Result<(), UapiError>;
+    fn get(&self) -> Result<Zeroizing<String>, UapiError>;
+    /// Applies a `set=1` request's lines, all or nothing.
+    fn set(&self, lines: &[&str]) -> Result<(), UapiError>;
     /// The full answer to [`DOCTOR_REQUEST`], Culvert's own request (`wg`
     /// never sends it): `culvert_doctor_json=` and the `culvert doctor --json`
     /// object on one line, then `errno=0` and an empty line.
@@ -350,50 +429,152 @@ pub trait Device: Send + Sync {
 /// protocol: `wg` sends only `get=1` and `set=1`.
 pub const DOCTOR_REQUEST: &str = "culvert_doctor=1";
 
-/// Answers requests read from `reader` on `writer` until EOF. Returns on the first
-/// I/O error or malformed request (after answering it with `errno=EPROTO`).
-pub fn serve_stream(device: &dyn Device, reader: impl BufRead, mut writer: impl Write) {
-    let mut lines = reader.lines();
-    loop {
-        let op = match lines.next() {
-            Some(Ok(op)) => op,
-            _ => return,
-        };
-        let mut body = Vec::new();
-        let mut complete = false;
-        for line in lines.by_ref() {
-            match line {
-                Ok(l) if l.is_empty() => {
-                    complete = true;
-                    break;
+/// Why reading a request stopped.
+#[derive(Debug, PartialEq, Eq)]
+enum ReadEnd {
+    /// The client closed the connection between requests.
+    Closed,
+    /// The connection ended in the middle of a request.
+    Truncated,
+    /// A line or the request is too long (answered with `EMSGSIZE`).
+    TooLong,
+    /// The request took longer than [`REQUEST_DEADLINE`], or an I/O error.
+    Failed,
+}
+
+/// Reads requests into one zeroizing buffer of fixed size (allocated once per
+/// connection: no reallocation leaves a copy of a key behind).
+struct RequestReader {
+    buf: Zeroizing<Vec<u8>>,
+    /// Bytes `buf[..filled]` were read; a request is `buf[..len]`.
+    filled: usize,
+}
+
+/// What a client stream must offer: reads, with a timeout that can be set.
+pub trait Stream: Read {
+    /// Sets the timeout of the next reads (`None`: block).
+    fn set_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()>;
+}
+
+impl Stream for &UnixStream {
+    fn set_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()> {
+        self.set_read_timeout(timeout)
+    }
+}
+
+impl Stream for &[u8] {
+    fn set_timeout(&self, _timeout: Option<Duration>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl RequestReader {
+    fn new() -> RequestReader {
+        RequestReader {
+            buf: Zeroizing::new(vec![0u8; MAX_REQUEST]),
+            filled: 0,
+        }
+    }
+
+    /// Reads until `buf` holds one whole request (lines up to and including an
+    /// empty line); returns its length, empty line included.
+    fn read(&mut self, stream: &mut impl Stream, deadline: Instant) -> Result<usize, ReadEnd> {
+        let mut scanned = 0;
+        let mut line_start = 0;
+        loop {
+            while scanned < self.filled {
+                if self.buf[scanned] == b'\n' {
+                    if scanned == line_start && line_start > 0 {
+                        return Ok(scanned + 1);
+                    }
+                    if scanned == line_start {
+                        // An empty first line: not a request.
+                        return Err(ReadEnd::Truncated);
+                    }
+                    line_start = scanned + 1;
+                } else if scanned - line_start >= MAX_LINE {
+                    return Err(ReadEnd::TooLong);
                 }
-                Ok(l) => body.push(l),
-                Err(_) => return,
+                scanned += 1;
             }
-            if body.len() > 100_000 {
-                break;
+            if self.filled == self.buf.len() {
+                return Err(ReadEnd::TooLong);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || stream.set_timeout(Some(left)).is_err() {
+                return Err(ReadEnd::Failed);
+            }
+            match stream.read(&mut self.buf[self.filled..]) {
+                Ok(0) if self.filled == 0 => return Err(ReadEnd::Closed),
+                Ok(0) => return Err(ReadEnd::Truncated),
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(ReadEnd::Failed),
             }
         }
-        let answer = match (op.as_str(), complete) {
-            ("get=1", true) if body.is_empty() => device.get(),
-            (DOCTOR_REQUEST, true) if body.is_empty() => device.doctor(),
-            ("set=1", true) => device.set(&body).map(|()| "errno=0\n\n".to_string()),
-            _ => Err(UapiError {
-                errno: EPROTO,
-                message: "expected get=1 or set=1 followed by an empty line".into(),
-            }),
-        };
-        let text = match answer {
-            Ok(text) => text,
-            Err(err) => {
-                log::warn!("uapi: {op}: {} (errno {})", err.message, err.errno);
-                format!("errno={}\n\n", err.errno)
+    }
+
+    /// Drops the first `len` bytes (a handled request), zeroing what moved.
+    fn consume(&mut self, len: usize) {
+        self.buf.copy_within(len..self.filled, 0);
+        let rest = self.filled - len;
+        self.buf[rest..self.filled].fill(0);
+        self.filled = rest;
+    }
+}
+
+/// Answers requests read from `reader` on `writer` until EOF. Returns on the first
+/// I/O error, a request over the deadline or the size caps (answered with
+/// `errno=EMSGSIZE`), or a malformed request (answered with `errno=EPROTO`).
+/// Logs key names only, never a line.
+pub fn serve_stream(device: &dyn Device, mut reader: impl Stream, mut writer: impl Write) {
+    let mut requests = RequestReader::new();
+    loop {
+        let deadline = Instant::now() + REQUEST_DEADLINE;
+        let len = match requests.read(&mut reader, deadline) {
+            Ok(len) => len,
+            Err(ReadEnd::Closed) => return,
+            Err(ReadEnd::Failed) => {
+                log::debug!("uapi: a client was too slow or failed; connection closed");
+                return;
+            }
+            Err(ReadEnd::TooLong) => {
+                log::warn!(
+                    "uapi: a line over {MAX_LINE} bytes or a request over {MAX_REQUEST} bytes (errno {EMSGSIZE})"
+                );
+                let _ = writer.write_all(format!("errno={EMSGSIZE}\n\n").as_bytes());
+                return;
+            }
+            Err(ReadEnd::Truncated) => {
+                let _ = writer.write_all(format!("errno={EPROTO}\n\n").as_bytes());
+                return;
             }
         };
-        if writer.write_all(text.as_bytes()).is_err() || writer.flush().is_err() {
-            return;
-        }
-        if !complete {
+        let answer = {
+            // The request without its closing empty line.
+            let text = std::str::from_utf8(&requests.buf[..len - 1]);
+            let mut lines = text.iter().flat_map(|t| t.lines());
+            let op = lines.next().unwrap_or_default();
+            let body: Vec<&str> = lines.collect();
+            let name = loggable_key(op.split('=').next().unwrap_or_default());
+            let result = match (text.is_ok(), op) {
+                (true, "get=1") if body.is_empty() => device.get(),
+                (true, DOCTOR_REQUEST) if body.is_empty() => device.doctor().map(Zeroizing::new),
+                (true, "set=1") => device
+                    .set(&body)
+                    .map(|()| Zeroizing::new("errno=0\n\n".to_string())),
+                _ => Err(UapiError {
+                    errno: EPROTO,
+                    message: "expected get=1 or set=1 followed by an empty line".into(),
+                }),
+            };
+            result.unwrap_or_else(|err| {
+                log::warn!("uapi: {name}: {} (errno {})", err.message, err.errno);
+                Zeroizing::new(format!("errno={}\n\n", err.errno))
+            })
+        };
+        requests.consume(len);
+        if writer.write_all(answer.as_bytes()).is_err() || writer.flush().is_err() {
             return;
         }
     }
@@ -408,6 +589,19 @@ pub struct UapiServer {
 /// The socket path for interface `ifname`.
 pub fn socket_path(ifname: &str) -> PathBuf {
     Path::new(SOCKET_DIR).join(format!("{ifname}.sock"))
+}
+
+/// Binds a listening socket at `path` under umask 077 (owner-only from its
+/// creation): no window between bind and chmod in which another user could
+/// connect. (umask is per
+/// process: it is set just around the bind.)
+fn bind_private(path: &Path) -> std::io::Result<UnixListener> {
+    // SAFETY: umask has no memory-safety preconditions.
+    let old = unsafe { libc::umask(0o077) };
+    let bound = UnixListener::bind(path);
+    // SAFETY: as above; restores the previous mask.
+    unsafe { libc::umask(old) };
+    bound
 }
 
 impl UapiServer {
@@ -432,21 +626,19 @@ impl UapiServer {
             std::fs::remove_file(&path)
                 .map_err(|err| format!("cannot remove stale {}: {err}", path.display()))?;
         }
-        let listener = UnixListener::bind(&path)
-            .map_err(|err| format!("cannot bind {}: {err}", path.display()))?;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        let listener =
+            bind_private(&path).map_err(|err| format!("cannot bind {}: {err}", path.display()))?;
         std::thread::Builder::new()
             .name("culvert-uapi".into())
             .spawn(move || {
+                // Blocks in accept (no timer) while nobody connects.
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { continue };
-                    // A stuck client must not hold the (sequential) server forever.
-                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-                    let Ok(reader) = stream.try_clone() else {
-                        continue;
-                    };
-                    serve_stream(device.as_ref(), BufReader::new(reader), &stream);
+                    // Reads have the request deadline (set per read by
+                    // serve_stream); a client that does not read its answer
+                    // cannot hold the server either.
+                    let _ = stream.set_write_timeout(Some(REQUEST_DEADLINE));
+                    serve_stream(device.as_ref(), &stream, &stream);
                 }
             })
             .map_err(|err| format!("cannot start the UAPI thread: {err}"))?;
@@ -475,6 +667,7 @@ impl Drop for UapiServer {
 mod tests {
     use super::*;
     use culvert_core::config::{HostKeys, Interface};
+    use std::io::BufRead;
     use std::sync::Mutex;
 
     fn key(b: u8) -> PublicKey {
@@ -509,7 +702,7 @@ mod tests {
     }
 
     fn set(cfg: &Config, text: &str) -> Result<Config, UapiError> {
-        let lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let lines: Vec<&str> = text.lines().collect();
         apply_set(cfg, &lines)
     }
 
@@ -535,7 +728,7 @@ mod tests {
             hex(key(2).as_bytes()),
             "00".repeat(32)
         );
-        assert_eq!(text, expected);
+        assert_eq!(*text, expected);
     }
 
     #[test]
@@ -668,7 +861,7 @@ mod tests {
     }
 
     impl Device for Fake {
-        fn get(&self) -> Result<String, UapiError> {
+        fn get(&self) -> Result<Zeroizing<String>, UapiError> {
             let cfg = self.config.lock().unwrap();
             let status = DeviceStatus {
                 listen_port: cfg.interface.listen_port.unwrap_or(0),
@@ -676,7 +869,7 @@ mod tests {
             };
             Ok(format_get(&cfg, &status))
         }
-        fn set(&self, lines: &[String]) -> Result<(), UapiError> {
+        fn set(&self, lines: &[&str]) -> Result<(), UapiError> {
             let mut cfg = self.config.lock().unwrap();
             *cfg = apply_set(&cfg, lines)?;
             Ok(())
@@ -702,7 +895,7 @@ mod tests {
         conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         conn.write_all(b"set=1\nlisten_port=4321\n\nget=1\n\n")
             .unwrap();
-        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut reader = std::io::BufReader::new(conn.try_clone().unwrap());
         let mut answers = Vec::new();
         let mut current = String::new();
         while answers.len() < 2 {
@@ -747,13 +940,153 @@ mod tests {
         assert_eq!(dev.config.lock().unwrap().interface.listen_port, Some(1234));
     }
 
+    /// Captures every log line of this test binary (installed once).
+    struct Capture(Mutex<Vec<String>>);
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record) {
+            self.0.lock().unwrap().push(record.args().to_string());
+        }
+        fn flush(&self) {}
+    }
+    static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+
+    fn captured() -> Vec<String> {
+        if log::set_logger(&CAPTURE).is_ok() {
+            log::set_max_level(log::LevelFilter::Trace);
+        }
+        CAPTURE.0.lock().unwrap().clone()
+    }
+
+    fn fake() -> Fake {
+        Fake {
+            config: Mutex::new(base()),
+        }
+    }
+
+    #[test]
+    fn no_input_line_is_logged_only_key_names() {
+        let _ = captured();
+        let secret = "5e".repeat(32);
+        let input =
+            format!("private_key={secret}\n\nset=1\nprivate_key={secret}\nbogus={secret}\n\n");
+        let mut out = Vec::new();
+        serve_stream(&fake(), input.as_bytes(), &mut out);
+        let logs = captured();
+        assert!(
+            logs.iter().any(|l| l.contains("private_key")),
+            "the key name is logged: {logs:?}"
+        );
+        assert!(
+            !logs.iter().any(|l| l.contains(&secret[..16])),
+            "no value is logged: {logs:?}"
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("errno={EPROTO}\n\nerrno={EINVAL}\n\n")
+        );
+        let mut out = Vec::new();
+        let junk = format!("set=1\n{secret}\n\n");
+        serve_stream(&fake(), junk.as_bytes(), &mut out);
+        assert!(!captured().iter().any(|l| l.contains(&secret[..16])));
+    }
+
+    #[test]
+    fn a_line_or_request_over_the_caps_is_refused() {
+        let long_line = format!("set=1\nlisten_port={}\n\n", "1".repeat(MAX_LINE + 1));
+        let mut out = Vec::new();
+        let dev = fake();
+        serve_stream(&dev, long_line.as_bytes(), &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("errno={EMSGSIZE}\n\n")
+        );
+        let mut big = String::from("set=1\n");
+        while big.len() <= MAX_REQUEST {
+            big.push_str("listen_port=1\n");
+        }
+        big.push('\n');
+        let mut out = Vec::new();
+        serve_stream(&dev, big.as_bytes(), &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("errno={EMSGSIZE}\n\n")
+        );
+        assert_eq!(
+            dev.config.lock().unwrap().interface.listen_port,
+            Some(51820),
+            "nothing applied"
+        );
+    }
+
+    #[test]
+    fn a_trickling_client_is_cut_off_at_the_request_deadline() {
+        let (server, client) = UnixStream::pair().unwrap();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = done.clone();
+        // One byte a second, never a whole request, for up to 3 deadlines.
+        let drip = std::thread::spawn(move || {
+            let mut client = client;
+            for _ in 0..3 * REQUEST_DEADLINE.as_secs() {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) || client.write_all(b"s").is_err()
+                {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        });
+        let started = Instant::now();
+        serve_stream(&fake(), &server, &server);
+        let took = started.elapsed();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(server);
+        drip.join().unwrap();
+        assert!(
+            took < REQUEST_DEADLINE * 2,
+            "the slow client held the server for {took:?}"
+        );
+    }
+
+    #[test]
+    fn the_socket_is_private_from_its_creation() {
+        let dir = std::env::temp_dir().join(format!("culvert-uapi-mode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.sock");
+        let _ = std::fs::remove_file(&path);
+        // SAFETY: umask has no preconditions; a permissive mask as a daemon may have.
+        let old = unsafe { libc::umask(0o022) };
+        let listener = bind_private(&path);
+        // SAFETY: restores the mask.
+        let during = unsafe { libc::umask(old) };
+        let _listener = listener.unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "no access for group or others from creation, before any chmod: {mode:o}"
+        );
+        assert_eq!(during, 0o022, "the process umask is restored");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn get_answers_hold_keys_in_a_buffer_of_their_final_size() {
+        let mut cfg = base();
+        cfg.peers[0].preshared_key = Some(PresharedKey::from_bytes([7; 32]));
+        let text = format_get(&cfg, &DeviceStatus::default());
+        assert_eq!(text.capacity(), text.len(), "allocated once, never grown");
+        assert!(text.contains(&"07".repeat(32)));
+    }
+
     struct Doctor;
 
     impl Device for Doctor {
-        fn get(&self) -> Result<String, UapiError> {
-            Ok("errno=0\n\n".into())
+        fn get(&self) -> Result<Zeroizing<String>, UapiError> {
+            Ok(Zeroizing::new("errno=0\n\n".into()))
         }
-        fn set(&self, _: &[String]) -> Result<(), UapiError> {
+        fn set(&self, _: &[&str]) -> Result<(), UapiError> {
             Ok(())
         }
         fn doctor(&self) -> Result<String, UapiError> {

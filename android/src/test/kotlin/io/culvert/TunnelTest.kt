@@ -136,6 +136,41 @@ class TunnelTest {
     }
 
     @Test
+    fun packetBatchesAndFailureCountersReachKotlin() {
+        TunnelPair().use { p ->
+            val port = p.a.tunnel.stats().listenPort.toInt()
+            val got = CopyOnWriteArrayList<ByteArray>()
+            // One buffer plus lengths per batch (issue 12 item 13).
+            val sink = object : PacketBatchSink {
+                override fun deliverBatch(data: ByteArray, lengths: List<UInt>) {
+                    var at = 0
+                    for (len in lengths) {
+                        got += data.copyOfRange(at, at + len.toInt())
+                        at += len.toInt()
+                    }
+                }
+            }
+            val c = Tunnel.startWithPacketBatches(TunnelConfig.parse(p.configB(port)), sink)
+            try {
+                c.sendPackets(listOf(Packets.ipv4Udp(p.addrB, p.addrA, 1, 2, "c".toByteArray())))
+                assertTrue(waitFor(10_000) { "c" in p.a.payloads() })
+                val back = (0 until 3).map { Packets.ipv4Udp(p.addrA, p.addrB, 2, 1, "to c $it".toByteArray()) }
+                p.a.tunnel.sendPackets(back)
+                assertTrue(waitFor(10_000) { got.size >= 3 }, "C got ${got.size}")
+                assertEquals(back.map { it.toList() }, got.take(3).map { it.toList() })
+                // Failure counters (issue 12 item 11) reach Kotlin.
+                val stats = c.stats()
+                assertEquals(0uL, stats.sendFailures.permission)
+                assertEquals(0uL, stats.tunWriteFailures.bufferFull)
+                assertEquals(0uL, stats.oversizedDropped)
+            } finally {
+                c.stop()
+                c.close()
+            }
+        }
+    }
+
+    @Test
     fun throwingCallbacksDoNotTakeTheTunnelDown() {
         TunnelPair().use { p ->
             val port = p.a.tunnel.stats().listenPort.toInt()
