@@ -24,7 +24,7 @@ for c in "${SELECTED[@]}"; do
     name=${c#case_}
     NN_DIR="$BASE_DIR/$name"
     mkdir -p "$NN_DIR"
-    nn_init n
+    nn_init "${NN_TAG:-n}"  # NN_TAG: a prefix of your own for the namespace names
     start=$(date +%s)
     # Each case runs in a subshell so that a failing step ends only that case;
     # its teardown runs here, whatever happened.

@@ -25,6 +25,7 @@ NETNS_CASES=(
     case_culvert_to_culvert
     case_wg_show_lists_peer_with_handshake
     case_wg_set_changes_the_running_tunnel
+    case_uapi_hardening
     case_iperf3_tcp_both_ways
     case_signals_usr1_usr2_keep_traffic
     case_idle_host_threads_sleep
@@ -228,6 +229,77 @@ case_wg_set_changes_the_running_tunnel() {
     nn_exec A wg set "$IF_A" fwmark 1234 2>/dev/null && fail "fwmark change accepted"
     [ "$(nn_exec A wg show "$IF_A" fwmark)" = off ] || fail "fwmark changed anyway"
     nn_exec A wg showconf "$IF_A" >/dev/null || fail "wg showconf"
+    true
+}
+
+# uapi_client SOCKET MODE — talks to a UAPI socket from Python (no wg(8) involved):
+#   secret HEX   sends `private_key=HEX` as the first line (not a request)
+#   longline     sends a 5000-byte line; prints the answer
+#   drip SECS    trickles one byte a second for SECS seconds
+uapi_client() {
+    python3 - "$@" <<'PY'
+import socket, sys, time
+path, mode = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(15)
+s.connect(path)
+if mode == "secret":
+    s.sendall(("private_key=%s\n\n" % sys.argv[3]).encode())
+    print(s.recv(4096).decode().strip())
+elif mode == "longline":
+    s.sendall(b"set=1\nlisten_port=" + b"1" * 5000 + b"\n\n")
+    print(s.recv(4096).decode().strip())
+elif mode == "drip":
+    end = time.time() + float(sys.argv[3])
+    try:
+        while time.time() < end:
+            s.sendall(b"s")
+            time.sleep(1)
+    except OSError:
+        pass
+PY
+}
+
+# Issue 12, item 16, through the real socket and wg(8): owner-only socket, no
+# input line in the log, line cap, a trickling client does not hold the server,
+# and a `wg set` that fails applies nothing.
+case_uapi_hardening() {
+    pair_up culvert wggo 4 A
+    pings_both_families A B
+    local sock=/var/run/wireguard/$IF_A.sock answer
+    step "socket is owner-only"
+    [ "$(stat -c %a "$sock")" = 600 ] || fail "socket mode $(stat -c %a "$sock"), expected 600"
+    step "an input line is never logged"
+    local secret; secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    answer=$(uapi_client "$sock" secret "$secret") || fail "UAPI client (secret)"
+    [ "$answer" = "errno=71" ] || fail "expected errno=71 (EPROTO), got: $answer"
+    grep -q "${secret:0:16}" "$NN_DIR/$IF_A.log" && fail "the value sent to the UAPI socket is in the log"
+    grep -q "uapi: private_key" "$NN_DIR/$IF_A.log" || fail "the key name is not logged"
+    step "a line over the cap is refused"
+    answer=$(uapi_client "$sock" longline) || fail "UAPI client (long line)"
+    [ "$answer" = "errno=90" ] || fail "expected errno=90 (EMSGSIZE), got: $answer"
+    step "a trickling client does not hold the server"
+    uapi_client "$sock" drip 20 & local drip=$!
+    sleep 1
+    nn_exec A timeout 10 wg show "$IF_A" listen-port >/dev/null ||
+        { kill "$drip" 2>/dev/null; fail "wg show blocked behind a trickling client"; }
+    kill "$drip" 2>/dev/null; wait "$drip" 2>/dev/null
+    step "a wg set that fails applies nothing"
+    local taken=51777
+    ip netns exec "$NS_A" python3 -c '
+import socket, sys, time
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("0.0.0.0", int(sys.argv[1])))
+b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+b.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); b.bind(("::", int(sys.argv[1])))
+time.sleep(30)' "$taken" & local holder=$!
+    NN_PIDS+=("$holder")
+    wait_for 5 sh -c "ip netns exec $NS_A ss -Hun 'sport = :$taken' | grep -q ." || fail "could not take port $taken"
+    nn_exec A wg set "$IF_A" listen-port "$taken" peer "$PUB_B" remove 2>/dev/null &&
+        fail "wg set with a taken port succeeded"
+    nn_exec A wg show "$IF_A" peers | grep -qx "$PUB_B" || fail "the peer is gone from wg show"
+    [ "$(nn_exec A wg show "$IF_A" listen-port)" = "$PORT_A" ] || fail "listen port changed"
+    wait_for 5 nn_ping A "$INNER4_B" || fail "the running tunnel lost the peer (the failed set was half applied)"
+    kill "$holder" 2>/dev/null
     true
 }
 

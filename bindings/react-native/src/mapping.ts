@@ -31,6 +31,7 @@ import type {
   HotspotSecurity,
   ParseConfigResult,
   PasspointSettings,
+  IoFailures,
   PeerStats,
   PrepareResult,
   QrResult,
@@ -370,6 +371,19 @@ export function mapStatus(raw: unknown): TunnelStatus {
   };
 }
 
+/** Reads an {@link IoFailures} object; missing counters are 0. */
+function ioFailures(v: unknown): IoFailures {
+  const o = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  return {
+    bufferFull: counter(o.bufferFull),
+    unreachable: counter(o.unreachable),
+    permission: counter(o.permission),
+    tooLarge: counter(o.tooLarge),
+    noSocket: counter(o.noSocket),
+    other: counter(o.other),
+  };
+}
+
 /** Reads the native `getStats` answer. */
 export function mapStats(raw: unknown, now: () => number = Date.now): TunnelStats {
   const o = obj(raw, 'stats');
@@ -395,6 +409,9 @@ export function mapStats(raw: unknown, now: () => number = Date.now): TunnelStat
       };
     }),
     collectedAt: date(o.collectedAt) ?? new Date(now()),
+    sendFailures: ioFailures(o.sendFailures),
+    tunWriteFailures: ioFailures(o.tunWriteFailures),
+    oversizedDropped: counter(o.oversizedDropped),
   };
 }
 

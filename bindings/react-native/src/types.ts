@@ -242,11 +242,33 @@ export interface PeerStats {
   loss: number;
 }
 
+/** Failed writes (UDP sends or TUN writes), by reason. */
+export interface IoFailures {
+  /** The socket or device buffer was full. */
+  bufferFull: number;
+  /** The destination or network was unreachable. */
+  unreachable: number;
+  /** A firewall or policy refused it. */
+  permission: number;
+  /** Too large for the path or device. */
+  tooLarge: number;
+  /** No socket of that address family, or the device is gone. */
+  noSocket: number;
+  /** Anything else. */
+  other: number;
+}
+
 /** What {@link getStats} returns. */
 export interface TunnelStats {
   /** Local UDP port, `null` when the tunnel is not running. */
   listenPort: number | null;
   peers: PeerStats[];
+  /** UDP datagrams the network refused (not counted in `txPackets`). Zeros where the native side does not report them yet. */
+  sendFailures: IoFailures;
+  /** Decrypted packets the TUN device refused. */
+  tunWriteFailures: IoFailures;
+  /** Received datagrams larger than a receive slot that were lost anyway. */
+  oversizedDropped: number;
   /** When the native side took the snapshot. */
   collectedAt: Date;
 }

@@ -50,7 +50,12 @@ fun main() {
     val out = linkedMapOf<String, Any?>(
         "status_connected" to Payloads.status(TunnelStatusStore.Status("connected", null, null, 1_700_000_000_000L), true, "Office"),
         "status_down" to Payloads.status(TunnelStatusStore.current(), false, null),
-        "stats" to Payloads.stats(51820, listOf(peer, fresh), 1_700_000_001_000L),
+        "stats" to Payloads.stats(
+            51820, listOf(peer, fresh), 1_700_000_001_000L,
+            sendFailures = Payloads.IoCounters(unreachable = 3, permission = 1),
+            tunWriteFailures = Payloads.IoCounters(bufferFull = 7),
+            oversizedDropped = 2,
+        ),
         "stats_empty" to Payloads.emptyStats(1_700_000_002_000L),
         "events" to events,
         "ssid_ok" to SsidReader.Result(SsidReader.unquote("\"Caf\u00e9\""), "02:00:00:00:00:01", null, null).toMap(),

@@ -106,7 +106,14 @@ withPayloads('Android bridge payloads (printed by compiled Kotlin on the JVM)', 
       lastHandshake: new Date(1_700_000_000_000), handshakes: 3, rttMs: 42, loss: 0.25,
     });
     expect(s.peers[1]).toMatchObject({ endpoint: null, lastHandshake: null, rttMs: null, loss: 0 });
-    expect(mapStats(p.stats_empty)).toEqual({ listenPort: null, peers: [], collectedAt: new Date(1_700_000_002_000) });
+    const zero = { bufferFull: 0, unreachable: 0, permission: 0, tooLarge: 0, noSocket: 0, other: 0 };
+    expect(s.sendFailures).toEqual({ ...zero, unreachable: 3, permission: 1 });
+    expect(s.tunWriteFailures).toEqual({ ...zero, bufferFull: 7 });
+    expect(s.oversizedDropped).toBe(2);
+    expect(mapStats(p.stats_empty)).toEqual({
+      listenPort: null, peers: [], collectedAt: new Date(1_700_000_002_000),
+      sendFailures: zero, tunWriteFailures: zero, oversizedDropped: 0,
+    });
   });
 
   test('the status store event stream', () => {

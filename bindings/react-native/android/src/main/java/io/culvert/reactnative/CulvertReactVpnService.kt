@@ -132,8 +132,20 @@ class CulvertReactVpnService : CulvertVpnService() {
                     loss = p.loss,
                 )
             },
+            sendFailures = ioCounters(s.sendFailures),
+            tunWriteFailures = ioCounters(s.tunWriteFailures),
+            oversizedDropped = s.oversizedDropped.toLong(),
         )
     }
+
+    private fun ioCounters(f: io.culvert.IoFailures) = Payloads.IoCounters(
+        bufferFull = f.bufferFull.toLong(),
+        unreachable = f.unreachable.toLong(),
+        permission = f.permission.toLong(),
+        tooLarge = f.tooLarge.toLong(),
+        noSocket = f.noSocket.toLong(),
+        other = f.other.toLong(),
+    )
 
     /** Intent actions the module sends. */
     companion object {

@@ -48,10 +48,39 @@ object Payloads {
         val loss: Float,
     )
 
+    /** Failed writes by reason (the core's `IoFailures`). */
+    data class IoCounters(
+        val bufferFull: Long = 0,
+        val unreachable: Long = 0,
+        val permission: Long = 0,
+        val tooLarge: Long = 0,
+        val noSocket: Long = 0,
+        val other: Long = 0,
+    ) {
+        fun toMap(): Map<String, Any?> = mapOf(
+            "bufferFull" to bufferFull.toDouble(),
+            "unreachable" to unreachable.toDouble(),
+            "permission" to permission.toDouble(),
+            "tooLarge" to tooLarge.toDouble(),
+            "noSocket" to noSocket.toDouble(),
+            "other" to other.toDouble(),
+        )
+    }
+
     /** `getStats` answer. */
-    fun stats(listenPort: Int?, peers: List<PeerCounters>, nowMs: Long = System.currentTimeMillis()): Map<String, Any?> = mapOf(
+    fun stats(
+        listenPort: Int?,
+        peers: List<PeerCounters>,
+        nowMs: Long = System.currentTimeMillis(),
+        sendFailures: IoCounters = IoCounters(),
+        tunWriteFailures: IoCounters = IoCounters(),
+        oversizedDropped: Long = 0,
+    ): Map<String, Any?> = mapOf(
         "listenPort" to listenPort?.toDouble(),
         "collectedAt" to nowMs.toDouble(),
+        "sendFailures" to sendFailures.toMap(),
+        "tunWriteFailures" to tunWriteFailures.toMap(),
+        "oversizedDropped" to oversizedDropped.toDouble(),
         "peers" to peers.map { p ->
             mapOf(
                 "publicKey" to p.publicKey,
