@@ -628,6 +628,8 @@ impl UapiServer {
         }
         let listener =
             bind_private(&path).map_err(|err| format!("cannot bind {}: {err}", path.display()))?;
+        // Owner-only since creation; drop the meaningless execute bits too.
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
         std::thread::Builder::new()
             .name("culvert-uapi".into())
             .spawn(move || {
