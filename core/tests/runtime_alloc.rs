@@ -119,7 +119,8 @@ fn the_event_loop_does_not_allocate_per_packet() {
             && sink_b.0.load(Ordering::SeqCst) >= gb + 100));
     }
     // Steady state: 1,000 packets each way, in batches of 100.
-    let batches: Vec<(Vec<Vec<u8>>, Vec<Vec<u8>>)> = (0..10u8)
+    type Batch = Vec<Vec<u8>>;
+    let batches: Vec<(Batch, Batch)> = (0..10u8)
         .map(|i| {
             (
                 (0..100).map(|_| to_a(i)).collect(),
