@@ -293,7 +293,7 @@ b = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 b.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); b.bind(("::", int(sys.argv[1])))
 time.sleep(30)' "$taken" & local holder=$!
     NN_PIDS+=("$holder")
-    wait_for 5 sh -c "ip netns exec $NS_A ss -Hun 'sport = :$taken' | grep -q ." || fail "could not take port $taken"
+    wait_for 5 sh -c "ip netns exec $NS_A ss -Huan 'sport = :$taken' | grep -q ." || fail "could not take port $taken"
     nn_exec A wg set "$IF_A" listen-port "$taken" peer "$PUB_B" remove 2>/dev/null &&
         fail "wg set with a taken port succeeded"
     nn_exec A wg show "$IF_A" peers | grep -qx "$PUB_B" || fail "the peer is gone from wg show"
