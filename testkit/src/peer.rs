@@ -192,7 +192,7 @@ impl PeerCore {
 
     /// [`PeerCore::client_config`] as wg-quick text (it holds the client's private key).
     pub fn client_config_text(&self, endpoint: SocketAddr) -> String {
-        culvert_core::config::write(&self.client_config(endpoint))
+        String::clone(&culvert_core::config::write(&self.client_config(endpoint)))
     }
 
     /// The controls in effect.
