@@ -87,6 +87,11 @@ val cargoHostBuild = tasks.register<Exec>("cargoHostBuild") {
 android {
     namespace = "io.culvert"
     compileSdk = 35
+    // The NDK cargo-ndk links with (NDK_VERSION in .github/workflows/*.yml, installed
+    // there as ndk;<version>). AGP's strip<Variant>DebugSymbols task strips the
+    // .so files with its own default NDK when this is unset, and warns and packs
+    // them unstripped (or fetches that NDK) when that one is not installed.
+    ndkVersion = "27.2.12479018"
 
     defaultConfig {
         minSdk = 24
