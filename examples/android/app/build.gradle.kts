@@ -17,6 +17,13 @@ android {
     }
 }
 
+// Java and Kotlin both at 17 (the library's level): left unset, AGP compiles Java
+// for 1.8 while Kotlin targets the JDK running Gradle, and Kotlin's JVM-target
+// check (an error on Gradle 8) fails the build.
+kotlin {
+    jvmToolchain(17)
+}
+
 dependencies {
     implementation("io.culvert:culvert-android:0.1.0")
 }
