@@ -53,7 +53,8 @@ abstract class CulvertNativeStep : DefaultTask() {
 
 val rustInputs = files(
     fileTree(repoRoot) {
-        include("Cargo.toml", "Cargo.lock", "core/Cargo.toml", "core/src/**", "bindings/ffi/**")
+        // third_party/boringtun: the patched boringtun the workspace uses by path.
+        include("Cargo.toml", "Cargo.lock", "core/Cargo.toml", "core/src/**", "bindings/ffi/**", "third_party/boringtun/**")
         exclude("**/target/**")
     },
 )
