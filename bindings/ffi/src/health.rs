@@ -1,5 +1,5 @@
 //! Tunnel health and the doctor at the FFI edge: [`TunnelHealth`] (from
-//! `Tunnel.health()` and the `HealthChanged` event), [`RecoveryStep`] (the
+//! `Tunnel.health()` and the `HealthChanged` event), [`RecoveryAction`] (the
 //! `RecoveryStep` event), and [`diagnose`] / [`diagnose_config`] (static
 //! findings) and `Tunnel.liveFindings()` (live ones), all with the stable
 //! codes and sentences of `culvert_core::health` and `culvert_core::doctor`.
@@ -107,7 +107,7 @@ impl From<&core_health::TunnelHealth> for TunnelHealth {
 
 /// A step the recovery ladder took.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RecoveryStep {
+pub struct RecoveryAction {
     /// `rehandshake`, `reresolve` or `rebind`.
     pub action: String,
     /// The peer (base64), or none for the tunnel's sockets.
@@ -120,9 +120,9 @@ pub struct RecoveryStep {
     pub next_in_ms: u64,
 }
 
-impl From<&core_health::recovery::Step> for RecoveryStep {
+impl From<&core_health::recovery::Step> for RecoveryAction {
     fn from(s: &core_health::recovery::Step) -> Self {
-        RecoveryStep {
+        RecoveryAction {
             action: s.action.as_str().to_owned(),
             peer: s.peer.map(|k| k.to_base64()),
             reason: s.reason.as_str().to_owned(),

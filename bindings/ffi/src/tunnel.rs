@@ -161,7 +161,7 @@ pub enum TunnelEvent {
     /// The recovery ladder took a step (re-handshake, re-resolve, rebind).
     RecoveryStep {
         /// The step.
-        step: crate::health::RecoveryStep,
+        step: crate::health::RecoveryAction,
     },
     /// Something failed inside the tunnel. `kind` says whether the tunnel stopped
     /// (`FdClosed`, `Panicked`: a `StateChanged(Stopped)` follows) or carries on.

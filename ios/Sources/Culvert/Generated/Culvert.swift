@@ -5455,7 +5455,7 @@ public func FfiConverterTypePlatformFacts_lower(_ value: PlatformFacts) -> RustB
 /**
  * A step the recovery ladder took.
  */
-public struct RecoveryStep {
+public struct RecoveryAction {
     /**
      * `rehandshake`, `reresolve` or `rebind`.
      */
@@ -5504,12 +5504,12 @@ public struct RecoveryStep {
 }
 
 #if compiler(>=6)
-extension RecoveryStep: Sendable {}
+extension RecoveryAction: Sendable {}
 #endif
 
 
-extension RecoveryStep: Equatable, Hashable {
-    public static func ==(lhs: RecoveryStep, rhs: RecoveryStep) -> Bool {
+extension RecoveryAction: Equatable, Hashable {
+    public static func ==(lhs: RecoveryAction, rhs: RecoveryAction) -> Bool {
         if lhs.action != rhs.action {
             return false
         }
@@ -5542,10 +5542,10 @@ extension RecoveryStep: Equatable, Hashable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeRecoveryStep: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecoveryStep {
+public struct FfiConverterTypeRecoveryAction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecoveryAction {
         return
-            try RecoveryStep(
+            try RecoveryAction(
                 action: FfiConverterString.read(from: &buf), 
                 peer: FfiConverterOptionString.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf), 
@@ -5554,7 +5554,7 @@ public struct FfiConverterTypeRecoveryStep: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: RecoveryStep, into buf: inout [UInt8]) {
+    public static func write(_ value: RecoveryAction, into buf: inout [UInt8]) {
         FfiConverterString.write(value.action, into: &buf)
         FfiConverterOptionString.write(value.peer, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
@@ -5567,15 +5567,15 @@ public struct FfiConverterTypeRecoveryStep: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeRecoveryStep_lift(_ buf: RustBuffer) throws -> RecoveryStep {
-    return try FfiConverterTypeRecoveryStep.lift(buf)
+public func FfiConverterTypeRecoveryAction_lift(_ buf: RustBuffer) throws -> RecoveryAction {
+    return try FfiConverterTypeRecoveryAction.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeRecoveryStep_lower(_ value: RecoveryStep) -> RustBuffer {
-    return FfiConverterTypeRecoveryStep.lower(value)
+public func FfiConverterTypeRecoveryAction_lower(_ value: RecoveryAction) -> RustBuffer {
+    return FfiConverterTypeRecoveryAction.lower(value)
 }
 
 
@@ -8471,7 +8471,7 @@ public enum TunnelEvent {
     case recoveryStep(
         /**
          * The step.
-         */step: RecoveryStep
+         */step: RecoveryAction
     )
     /**
      * Something failed inside the tunnel. `kind` says whether the tunnel stopped
@@ -8523,7 +8523,7 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
         case 7: return .healthChanged(health: try FfiConverterTypeTunnelHealth.read(from: &buf)
         )
         
-        case 8: return .recoveryStep(step: try FfiConverterTypeRecoveryStep.read(from: &buf)
+        case 8: return .recoveryStep(step: try FfiConverterTypeRecoveryAction.read(from: &buf)
         )
         
         case 9: return .error(kind: try FfiConverterTypeFaultKind.read(from: &buf), detail: try FfiConverterString.read(from: &buf)
@@ -8577,7 +8577,7 @@ public struct FfiConverterTypeTunnelEvent: FfiConverterRustBuffer {
         
         case let .recoveryStep(step):
             writeInt(&buf, Int32(8))
-            FfiConverterTypeRecoveryStep.write(step, into: &buf)
+            FfiConverterTypeRecoveryAction.write(step, into: &buf)
             
         
         case let .error(kind,detail):
