@@ -142,6 +142,9 @@ dependencies {
     implementation("net.java.dev.jna:jna:5.19.1@aar")
     // The Android variant of the bindings annotates with androidx.annotation.
     implementation("androidx.annotation:annotation:1.9.1")
+    // TunnelHandle exposes the running tunnel's state as a StateFlow. 1.10.x is
+    // built with Kotlin 2.1, which React Native 0.80's Kotlin 2.1.20 reads.
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-core:1.10.2")
 
     // JVM unit tests (android/src/test; make test-kotlin runs the same sources
     // without Gradle): JUnit 4, kotlin-test, JNA's desktop jar (host

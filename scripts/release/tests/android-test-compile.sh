@@ -20,7 +20,7 @@ android_test_compile() {
     local work jars="$CULVERT_CACHE/androidx-test" a group artifact version cp out
     work=$(mktemp -d)
     mkdir -p "$jars"
-    cp="$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar:$KOTLIN_JARS/jna-5.19.1.jar:$KOTLIN_JARS/junit-4.13.2.jar:$KOTLIN_JARS/hamcrest-core-1.3.jar"
+    cp="$KOTLIN_JARS/android-all-${ANDROID_ALL##*:}.jar:$KOTLIN_JARS/jna-5.19.1.jar:$KOTLIN_JARS/junit-4.13.2.jar:$KOTLIN_JARS/hamcrest-core-1.3.jar:$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
     for a in $ANDROIDX_TEST_AARS; do
         IFS=: read -r group artifact version <<<"$a"
         if [ ! -f "$jars/$artifact-$version.jar" ]; then
