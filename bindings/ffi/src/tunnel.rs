@@ -539,6 +539,33 @@ impl rt::EventSink for ObserverAdapter {
     }
 }
 
+/// The one body of `startWithCallbacks` and `startWithPacketBatches`: they
+/// differ only in how decrypted packets reach the app (`sink`).
+fn start_callback_tunnel(
+    config: &TunnelConfig,
+    sink: Arc<dyn rt::PacketSink>,
+    observer: Option<Arc<dyn TunnelObserver>>,
+    protector: Option<Arc<dyn SocketProtector>>,
+    resolver: Option<Arc<dyn Resolver>>,
+    options: Option<TunnelOptions>,
+) -> Result<Arc<Tunnel>, TunnelError> {
+    crate::logging::ensure_installed();
+    guard(|| {
+        let options = options.unwrap_or(TunnelOptions {
+            nat64_prefix: None,
+            fwmark: None,
+            assume_ipv6_only: false,
+        });
+        let hooks = hooks(observer, protector, resolver, &options)?;
+        let inner = rt::Tunnel::start(
+            config.inner.clone(),
+            rt::PacketIo::Callbacks { sink },
+            hooks,
+        )?;
+        Ok(Arc::new(Tunnel { inner }))
+    })
+}
+
 fn hooks(
     observer: Option<Arc<dyn TunnelObserver>>,
     protector: Option<Arc<dyn SocketProtector>>,
@@ -653,20 +680,14 @@ impl Tunnel {
         resolver: Option<Arc<dyn Resolver>>,
         options: Option<TunnelOptions>,
     ) -> Result<Arc<Self>, TunnelError> {
-        crate::logging::ensure_installed();
-        guard(|| {
-            let options = options.unwrap_or(TunnelOptions {
-                nat64_prefix: None,
-                fwmark: None,
-                assume_ipv6_only: false,
-            });
-            let hooks = hooks(observer, protector, resolver, &options)?;
-            let io = rt::PacketIo::Callbacks {
-                sink: Arc::new(SinkAdapter(sink)),
-            };
-            let inner = rt::Tunnel::start(config.inner.clone(), io, hooks)?;
-            Ok(Arc::new(Tunnel { inner }))
-        })
+        start_callback_tunnel(
+            &config,
+            Arc::new(SinkAdapter(sink)),
+            observer,
+            protector,
+            resolver,
+            options,
+        )
     }
 
     /// As `startWithCallbacks`, with decrypted packets delivered as one buffer
@@ -681,20 +702,14 @@ impl Tunnel {
         resolver: Option<Arc<dyn Resolver>>,
         options: Option<TunnelOptions>,
     ) -> Result<Arc<Self>, TunnelError> {
-        crate::logging::ensure_installed();
-        guard(|| {
-            let options = options.unwrap_or(TunnelOptions {
-                nat64_prefix: None,
-                fwmark: None,
-                assume_ipv6_only: false,
-            });
-            let hooks = hooks(observer, protector, resolver, &options)?;
-            let io = rt::PacketIo::Callbacks {
-                sink: Arc::new(BatchSinkAdapter(sink)),
-            };
-            let inner = rt::Tunnel::start(config.inner.clone(), io, hooks)?;
-            Ok(Arc::new(Tunnel { inner }))
-        })
+        start_callback_tunnel(
+            &config,
+            Arc::new(BatchSinkAdapter(sink)),
+            observer,
+            protector,
+            resolver,
+            options,
+        )
     }
 
     /// Applies a new config without tearing the tunnel down (sessions of peers
